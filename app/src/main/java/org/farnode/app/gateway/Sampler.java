@@ -1,0 +1,71 @@
+package org.farnode.app.gateway;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Picks the next token from logits according to {@link SamplingSettings}; reproducible for a seed. */
+public final class Sampler {
+    private final SamplingSettings settings;
+    private final SplittableRandom random;
+
+    public Sampler(SamplingSettings settings) {
+        this.settings = settings;
+        this.random = new SplittableRandom(settings.seed());
+    }
+
+    /** The token for the logits in {@code logits[offset, offset + vocab)}. */
+    public int sample(float[] logits, int offset, int vocab) {
+        if (settings.isGreedy()) {
+            return argmax(logits, offset, vocab);
+        }
+        Integer[] order = new Integer[vocab];
+        for (int i = 0; i < vocab; i++) {
+            order[i] = i;
+        }
+        // Highest logit first; ties by lower id so results do not depend on the sort's stability.
+        Arrays.sort(order, (a, b) -> {
+            int c = Float.compare(logits[offset + b], logits[offset + a]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int kept = settings.topK() == 0 ? vocab : Math.min(settings.topK(), vocab);
+        double max = logits[offset + order[0]];
+        double[] probabilities = new double[kept];
+        double total = 0;
+        for (int i = 0; i < kept; i++) {
+            probabilities[i] = Math.exp((logits[offset + order[i]] - max) / settings.temperature());
+            total += probabilities[i];
+        }
+        double cumulative = 0;
+        int nucleus = kept;
+        for (int i = 0; i < kept; i++) {
+            cumulative += probabilities[i] / total;
+            if (cumulative >= settings.topP()) {
+                nucleus = i + 1;
+                break;
+            }
+        }
+        double nucleusTotal = 0;
+        for (int i = 0; i < nucleus; i++) {
+            nucleusTotal += probabilities[i];
+        }
+        double target = random.nextDouble() * nucleusTotal;
+        for (int i = 0; i < nucleus; i++) {
+            target -= probabilities[i];
+            if (target < 0) {
+                return order[i];
+            }
+        }
+        return order[nucleus - 1];
+    }
+
+    /** Index of the largest value; the first one on ties. */
+    public static int argmax(float[] values, int offset, int count) {
+        int best = 0;
+        for (int i = 1; i < count; i++) {
+            if (values[offset + i] > values[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,51 @@
+package org.farnode.app.shard;
+
+/** A contiguous range of transformer layers {@code [start, end)}: the unit a shard serves. */
+public record LayerRange(int start, int end) {
+
+    public LayerRange {
+        if (start < 0 || end <= start) {
+            throw new IllegalArgumentException("layer range [" + start + ", " + end + ") must be non-empty with start >= 0");
+        }
+    }
+
+    public static LayerRange all(int blockCount) {
+        return new LayerRange(0, blockCount);
+    }
+
+    /**
+     * Parses {@code "a:b"} or {@code "a-b"} meaning {@code [a, b)}; the message of a bad value says what is allowed.
+     */
+    public static LayerRange parse(String text, int blockCount) {
+        String[] parts = text.trim().split("[:-]");
+        try {
+            if (parts.length == 2) {
+                LayerRange range = new LayerRange(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+                return range.checkWithin(blockCount);
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("layer range '" + text + "' must look like a:b (layers a to b-1), within 0:" + blockCount);
+    }
+
+    public LayerRange checkWithin(int blockCount) {
+        if (end > blockCount) {
+            throw new IllegalArgumentException("layer range " + this + " goes past the model's " + blockCount + " layers");
+        }
+        return this;
+    }
+
+    public int size() {
+        return end - start;
+    }
+
+    public boolean contains(int layer) {
+        return layer >= start && layer < end;
+    }
+
+    @Override
+    public String toString() {
+        return "[" + start + ", " + end + ")";
+    }
+}

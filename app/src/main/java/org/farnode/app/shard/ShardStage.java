@@ -1,0 +1,25 @@
+package org.farnode.app.shard;
+
+/**
+ * One session's view of one shard on its route: push a window of hidden states through the
+ * shard's layers. Implemented in-process by {@link ShardSession} and, across the network, by the
+ * gateway's peer client.
+ */
+public interface ShardStage extends AutoCloseable {
+
+    LayerRange layers();
+
+    /**
+     * Runs positions {@code [startPosition, startPosition + window.positions())} through this shard's
+     * layers, extending its KV cache, and returns the resulting hidden states.
+     * {@code startPosition} must equal the number of positions already cached.
+     */
+    HiddenStates forward(int startPosition, HiddenStates window);
+
+    /** Forgets cached positions at and after {@code length}. */
+    void truncate(int length);
+
+    /** Ends the session and wipes its cache. */
+    @Override
+    void close();
+}
