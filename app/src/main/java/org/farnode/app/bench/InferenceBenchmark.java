@@ -1,0 +1,100 @@
+package org.farnode.app.bench;
+
+import org.farnode.app.gateway.GatewayModel;
+import org.farnode.app.gateway.Sampler;
+import org.farnode.app.model.LlamaWeights;
+import org.farnode.app.shard.HiddenStates;
+import org.farnode.app.shard.LayerRange;
+import org.farnode.app.shard.ShardRunner;
+import org.farnode.app.shard.ShardSession;
+import org.farnode.backend.ops.Ops;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Measures prefill and decode speed of a model on one backend, the way generation runs them:
+ * the gateway embeds and samples, one local shard runs every layer.
+ */
+public final class InferenceBenchmark {
+    private final LlamaWeights weights;
+    private final Ops ops;
+
+    public InferenceBenchmark(LlamaWeights weights, Ops ops) {
+        this.weights = weights;
+        this.ops = ops;
+    }
+
+    /** Times of {@code repetitions} runs, each a prefill of {@code promptTokens} then {@code decodeTokens} greedy steps. */
+    public Result run(int promptTokens, int decodeTokens, int repetitions, Consumer<String> progress) {
+        if (promptTokens < 1 || decodeTokens < 1 || repetitions < 1) {
+            throw new IllegalArgumentException("prompt tokens, decode tokens and repetitions must all be >= 1");
+        }
+        int context = weights.config().contextLength();
+        if (promptTokens + decodeTokens > context) {
+            throw new IllegalArgumentException("prompt + decode tokens (" + (promptTokens + decodeTokens)
+                    + ") exceed the model's context of " + context);
+        }
+        GatewayModel gateway = new GatewayModel(weights, ops);
+        ShardRunner shard = new ShardRunner(weights, LayerRange.all(weights.config().blockCount()), ops);
+        int[] prompt = syntheticPrompt(promptTokens);
+        double[] prefill = new double[repetitions];
+        double[] decode = new double[repetitions];
+        for (int rep = -1; rep < repetitions; rep++) { // rep -1 warms up the JIT and page cache
+            ShardSession session = shard.openSession();
+            long start = System.nanoTime();
+            float[] logits = gateway.logits(session.forward(0, gateway.embed(prompt)).last());
+            long prefillNanos = System.nanoTime() - start;
+            int vocab = weights.config().vocabularySize();
+            int steps = rep < 0 ? Math.min(decodeTokens, 4) : decodeTokens;
+            start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                int next = Sampler.argmax(logits, 0, vocab);
+                HiddenStates x = session.forward(promptTokens + i, gateway.embed(new int[]{next}));
+                logits = gateway.logits(x);
+            }
+            long decodeNanos = System.nanoTime() - start;
+            session.close();
+            if (rep >= 0) {
+                prefill[rep] = promptTokens * 1e9 / prefillNanos;
+                decode[rep] = steps * 1e9 / decodeNanos;
+                progress.accept(String.format("run %d/%d: prefill %.1f tokens/s, decode %.2f tokens/s",
+                        rep + 1, repetitions, prefill[rep], decode[rep]));
+            } else {
+                progress.accept("warm-up done");
+            }
+        }
+        return new Result(promptTokens, decodeTokens, prefill, decode, weights.bytesReadPerToken());
+    }
+
+    /** Deterministic ids spread over the vocabulary (past the special and byte tokens when it is large enough). */
+    private int[] syntheticPrompt(int length) {
+        int vocab = weights.config().vocabularySize();
+        int first = vocab > 300 ? 259 : 0;
+        int[] ids = new int[length];
+        for (int i = 0; i < length; i++) {
+            ids[i] = first + (int) ((i * 7919L) % (vocab - first));
+        }
+        return ids;
+    }
+
+    /** Tokens per second of every run, and the weight bytes one decoded token reads. */
+    public record Result(int promptTokens, int decodeTokens, double[] prefillTokensPerSecond,
+                         double[] decodeTokensPerSecond, long bytesReadPerToken) {
+
+        public double medianPrefill() {
+            return median(prefillTokensPerSecond);
+        }
+
+        public double medianDecode() {
+            return median(decodeTokensPerSecond);
+        }
+
+        private static double median(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+    }
+}

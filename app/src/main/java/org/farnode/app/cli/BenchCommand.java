@@ -1,0 +1,81 @@
+package org.farnode.app.cli;
+
+import org.farnode.app.bench.InferenceBenchmark;
+import org.farnode.app.model.LoadedModel;
+import org.farnode.backend.Backend;
+import org.farnode.backend.ops.MemoryBandwidth;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code far bench}: prefill and decode speed of a model on this machine, next to the decode
+ * limit that memory bandwidth sets (every decoded token reads every weight once).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure prefill and decode tokens/s and compare decode with the memory-bandwidth limit.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "GGUF model file (or llama2.c .bin with --tokenizer).")
+    Path model;
+
+    @Option(names = "--tokenizer", description = "llama2.c tokenizer.bin (only for llama2.c checkpoints).")
+    Path tokenizer;
+
+    @Option(names = "--prompt-tokens", defaultValue = "64", description = "Prompt length for prefill (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--decode-tokens", defaultValue = "32", description = "Tokens decoded per run (default: ${DEFAULT-VALUE}).")
+    int decodeTokens;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs after one warm-up (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--threads", description = "CPU threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (LoadedModel loaded = LoadedModel.open(model, tokenizer);
+             Backend backend = Backend.cpu(threads)) {
+            long bytesPerToken = loaded.weights().bytesReadPerToken();
+            out.printf("model      %s (%s, %d layers, dim %d, vocab %d)%n", loaded.path(), loaded.format(),
+                    loaded.config().blockCount(), loaded.config().embeddingLength(), loaded.config().vocabularySize());
+            out.printf("weights    %.3f GB read per decoded token%n", bytesPerToken / 1e9);
+            out.printf("backend    %s%n", backend.description());
+            out.flush();
+
+            err.println("measuring memory read bandwidth...");
+            MemoryBandwidth.Result bandwidth = MemoryBandwidth.measure(backend.threads());
+            double limit = bandwidth.gigabytesPerSecond() * 1e9 / bytesPerToken;
+            out.printf("bandwidth  %.1f GB/s read (%d threads) -> decode limit %.2f tokens/s%n",
+                    bandwidth.gigabytesPerSecond(), backend.threads(), limit);
+            out.flush();
+
+            InferenceBenchmark.Result result = new InferenceBenchmark(loaded.weights(), backend.ops())
+                    .run(promptTokens, decodeTokens, runs, err::println);
+            out.printf("prefill    %.1f tokens/s (median of %d runs of a %d-token prompt; runs: %s)%n",
+                    result.medianPrefill(), runs, promptTokens, format(result.prefillTokensPerSecond()));
+            out.printf("decode     %.2f tokens/s (median of %d runs of %d tokens; runs: %s)%n",
+                    result.medianDecode(), runs, decodeTokens, format(result.decodeTokensPerSecond()));
+            out.printf("decode     %.0f%% of the bandwidth limit (%.1f GB/s of weights streamed)%n",
+                    100 * result.medianDecode() / limit, result.medianDecode() * bytesPerToken / 1e9);
+        }
+        return 0;
+    }
+
+    private static String format(double[] values) {
+        return String.join(", ", Arrays.stream(values).mapToObj(v -> String.format("%.2f", v)).toList());
+    }
+}

@@ -1,0 +1,60 @@
+package org.farnode.app.cli;
+
+import org.farnode.app.model.SyntheticLlama;
+import org.farnode.backend.tensor.GgmlType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code far synth}: writes a synthetic Llama GGUF with deterministic weights, for benchmarks and tests. */
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Write a synthetic Llama model (deterministic seeded weights) as GGUF.")
+final class SynthCommand implements Callable<Integer> {
+    private static final List<GgmlType> WEIGHT_TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--shape", defaultValue = "tinyllama",
+            description = "tinyllama (dim 2048, ffn 5632, 22 layers, 32 heads, 4 KV heads, vocab 32000) or small (default: ${DEFAULT-VALUE}).")
+    String shape;
+
+    @Option(names = "--type", defaultValue = "Q8_0", description = "Weight type: F32, F16, BF16, Q8_0 or Q4_0 (default: ${DEFAULT-VALUE}).")
+    String type;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Weight seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Output file (.gguf).")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite an existing file.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        GgmlType weightType = WEIGHT_TYPES.stream().filter(t -> t.name().equalsIgnoreCase(type)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--type " + type + " is not one of " + WEIGHT_TYPES));
+        SyntheticLlama model = switch (shape.toLowerCase()) {
+            case "tinyllama" -> SyntheticLlama.tinyLlamaShape(weightType);
+            case "small" -> SyntheticLlama.small(weightType);
+            default -> throw new IllegalArgumentException("--shape " + shape + " is not one of: tinyllama, small");
+        };
+        if (Files.exists(out) && !force) {
+            throw new IllegalArgumentException(out + " already exists (add --force to overwrite)");
+        }
+        PrintWriter printer = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        long bytes = model.withSeed(seed).write(out);
+        printer.printf("wrote %s: %s-shaped %s model, %.3f GB in %.1f s%n", out, shape, weightType, bytes / 1e9,
+                (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+}

@@ -1,0 +1,127 @@
+package org.farnode.app.gateway;
+
+import org.farnode.app.model.tokenizer.Tokenizer;
+import org.farnode.app.shard.HiddenStates;
+import org.farnode.app.shard.ShardStage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Drives one generation session: tokenizes on the gateway, pushes windows of hidden states
+ * through the route of shard stages in layer order, and samples from the LM head. Single-process
+ * generation is this same loop over one local stage that covers every layer.
+ */
+public final class Generator {
+    /** Prompt positions sent through the route per window during prefill. */
+    public static final int PREFILL_WINDOW = 64;
+
+    private final GatewayModel gateway;
+    private final Tokenizer tokenizer;
+    private final List<ShardStage> route;
+
+    public Generator(GatewayModel gateway, Tokenizer tokenizer, List<ShardStage> route) {
+        if (route.isEmpty()) {
+            throw new IllegalArgumentException("a route needs at least one shard");
+        }
+        int expectedStart = 0;
+        for (ShardStage stage : route) {
+            if (stage.layers().start() != expectedStart) {
+                throw new IllegalArgumentException("route has a gap or overlap at layer " + expectedStart
+                        + ": next shard serves " + stage.layers());
+            }
+            expectedStart = stage.layers().end();
+        }
+        if (expectedStart != gateway.config().blockCount()) {
+            throw new IllegalArgumentException("route covers layers [0, " + expectedStart + ") but the model has "
+                    + gateway.config().blockCount());
+        }
+        this.gateway = gateway;
+        this.tokenizer = tokenizer;
+        this.route = List.copyOf(route);
+    }
+
+    /**
+     * The ids a prompt becomes: BOS, then the prompt's tokens.
+     *
+     * @throws IllegalArgumentException when the prompt leaves no room in the model's context
+     */
+    public int[] promptTokens(String prompt) {
+        int[] prompted = tokenizer.encodeWithBos(prompt);
+        int context = gateway.config().contextLength();
+        if (prompted.length >= context) {
+            throw new IllegalArgumentException("the prompt is " + prompted.length + " tokens but the model's context holds "
+                    + context + " (including at least one generated token)");
+        }
+        return prompted;
+    }
+
+    /** Generates up to {@code maxTokens} tokens after {@code prompt}, reporting each to {@code listener}. */
+    public GenerationResult generate(String prompt, int maxTokens, SamplingSettings sampling, TokenListener listener) {
+        return generate(promptTokens(prompt), maxTokens, sampling, listener);
+    }
+
+    /** Generates up to {@code maxTokens} tokens after the ids of {@link #promptTokens}. */
+    public GenerationResult generate(int[] prompted, int maxTokens, SamplingSettings sampling, TokenListener listener) {
+        int context = gateway.config().contextLength();
+        if (prompted.length == 0 || prompted.length >= context) {
+            throw new IllegalArgumentException("a prompt needs between 1 and " + (context - 1) + " tokens, got " + prompted.length);
+        }
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("max tokens must be >= 0, got " + maxTokens);
+        }
+        Sampler sampler = new Sampler(sampling);
+        Tokenizer.StreamingDecoder decoder = tokenizer.streamingDecoder();
+        for (int id : prompted) {
+            decoder.accept(id); // primes spacing rules; the caller already has the prompt text
+        }
+        int vocab = gateway.config().vocabularySize();
+
+        long start = System.nanoTime();
+        float[] logits = null;
+        for (int from = 0; from < prompted.length; from += PREFILL_WINDOW) {
+            int to = Math.min(prompted.length, from + PREFILL_WINDOW);
+            HiddenStates last = pushThroughRoute(from, java.util.Arrays.copyOfRange(prompted, from, to)).last();
+            logits = gateway.logits(last);
+        }
+        long prefillNanos = System.nanoTime() - start;
+
+        List<Integer> generated = new ArrayList<>();
+        GenerationResult.StopReason reason = GenerationResult.StopReason.MAX_TOKENS;
+        long decodeStart = System.nanoTime();
+        int position = prompted.length;
+        while (generated.size() < maxTokens) {
+            int next = sampler.sample(logits, 0, vocab);
+            if (next == tokenizer.eosId() || next == tokenizer.bosId()) {
+                reason = GenerationResult.StopReason.END_OF_TEXT;
+                break;
+            }
+            generated.add(next);
+            listener.onToken(next, decoder.accept(next));
+            if (generated.size() == maxTokens) {
+                break;
+            }
+            if (position >= context) {
+                reason = GenerationResult.StopReason.CONTEXT_FULL;
+                break;
+            }
+            logits = gateway.logits(pushThroughRoute(position, new int[]{next}));
+            position++;
+        }
+        String rest = decoder.flush();
+        if (!rest.isEmpty()) {
+            listener.onToken(-1, rest);
+        }
+        long decodeNanos = System.nanoTime() - decodeStart;
+        return new GenerationResult(prompted, generated.stream().mapToInt(Integer::intValue).toArray(), reason,
+                prefillNanos, decodeNanos);
+    }
+
+    private HiddenStates pushThroughRoute(int startPosition, int[] tokens) {
+        HiddenStates x = gateway.embed(tokens);
+        for (ShardStage stage : route) {
+            x = stage.forward(startPosition, x);
+        }
+        return x;
+    }
+}

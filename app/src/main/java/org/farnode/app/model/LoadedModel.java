@@ -1,0 +1,103 @@
+package org.farnode.app.model;
+
+import org.farnode.app.model.gguf.GgufFile;
+import org.farnode.app.model.gguf.GgufFormatException;
+import org.farnode.app.model.tokenizer.Tokenizer;
+import org.farnode.app.model.tokenizer.TokenizerLoader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A model opened from disk: weights (views of the mapped file), its tokenizer, and the mapping
+ * that must stay open while they are used.
+ */
+public final class LoadedModel implements AutoCloseable {
+    private final Path path;
+    private final String format;
+    private final LlamaWeights weights;
+    private final Tokenizer tokenizer;
+    private final AutoCloseable mapping;
+
+    private LoadedModel(Path path, String format, LlamaWeights weights, Tokenizer tokenizer, AutoCloseable mapping) {
+        this.path = path;
+        this.format = format;
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        this.mapping = mapping;
+    }
+
+    /**
+     * Opens a GGUF file, or a llama2.c checkpoint together with its {@code tokenizer.bin}
+     * ({@code tokenizerFile} is required for llama2.c and must be null for GGUF, which carries its own).
+     */
+    public static LoadedModel open(Path modelFile, Path tokenizerFile) throws IOException {
+        if (!Files.isRegularFile(modelFile)) {
+            throw new NoSuchFileException(modelFile.toString(), null,
+                    Files.exists(modelFile) ? "not a regular file" : "model file not found");
+        }
+        if (startsWithGgufMagic(modelFile)) {
+            if (tokenizerFile != null) {
+                throw new ModelLoadException("a GGUF model carries its own tokenizer; --tokenizer is only for llama2.c checkpoints");
+            }
+            GgufFile file = GgufFile.open(modelFile);
+            try {
+                return new LoadedModel(modelFile, "GGUF v" + file.version(), GgufLlamaWeights.weights(file),
+                        TokenizerLoader.fromGguf(file.metadata()), file);
+            } catch (RuntimeException e) {
+                file.close();
+                throw e;
+            }
+        }
+        if (tokenizerFile == null) {
+            throw new GgufFormatException(modelFile + " is not a GGUF file; for a llama2.c checkpoint (.bin) also give its tokenizer (--tokenizer tokenizer.bin)");
+        }
+        Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(modelFile);
+        try {
+            Tokenizer tokenizer = TokenizerLoader.fromLlama2c(tokenizerFile);
+            if (tokenizer.vocabularySize() != checkpoint.weights().config().vocabularySize()) {
+                throw new ModelLoadException("tokenizer " + tokenizerFile + " has " + tokenizer.vocabularySize()
+                        + " tokens but the checkpoint's vocabulary is " + checkpoint.weights().config().vocabularySize());
+            }
+            return new LoadedModel(modelFile, "llama2.c checkpoint", checkpoint.weights(), tokenizer, checkpoint);
+        } catch (RuntimeException | IOException e) {
+            checkpoint.close();
+            throw e;
+        }
+    }
+
+    private static boolean startsWithGgufMagic(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(4), new byte[]{'G', 'G', 'U', 'F'});
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String format() {
+        return format;
+    }
+
+    public LlamaWeights weights() {
+        return weights;
+    }
+
+    public ModelConfig config() {
+        return weights.config();
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public void close() throws Exception {
+        mapping.close();
+    }
+}

@@ -1,0 +1,56 @@
+package org.farnode.app.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the repository's {@code ./far} launcher as a separate process, the way a user does. */
+public final class FarProcess {
+    private FarProcess() {
+    }
+
+    public record Outcome(int exitCode, String stdout, String stderr) {
+    }
+
+    public static Outcome run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(launcher().toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("FAR_NO_BUILD", "1"); // the build under test is already packaged
+        Process process = builder.start();
+        process.getOutputStream().close();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("far " + String.join(" ", args) + " did not finish within 5 minutes");
+        }
+        return new Outcome(process.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+                new String(err.join(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code ./far} at the repository root (the parent of the module directory Maven runs tests in). */
+    public static Path launcher() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path far = dir.resolve("far");
+            if (Files.isExecutable(far) && Files.exists(dir.resolve("pom.xml"))) {
+                return far;
+            }
+        }
+        throw new AssertionError("cannot find the ./far launcher above " + Path.of("").toAbsolutePath());
+    }
+}
