@@ -177,7 +177,11 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
 
     /**
      * Writes a synthetic model and prints its size and the time taken.
-     * Arguments: {@code OUT.gguf [TYPE=Q8_0] [SHAPE=tinyllama|small] [SEED=0]}.
+     * Arguments: {@code OUT.gguf [TYPE=Q8_0] [SHAPE=tinyllama|small] [SEED=0]}. After
+     * {@code mvn -pl app -am compile}:
+     * <pre>
+     * java -cp app/target/classes:gpu-backend/target/classes org.farnode.app.model.SyntheticLlama /tmp/tiny.gguf Q8_0
+     * </pre>
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 4) {
