@@ -79,13 +79,19 @@ public final class GgufFile implements AutoCloseable {
 
     private static GgufFile parse(Path path, Arena arena, MemorySegment mapping) {
         Cursor in = new Cursor(path, mapping);
-        if (mapping.byteSize() < 4 || in.u32() != MAGIC) {
+        if (mapping.byteSize() < 4) {
+            throw new GgufFormatException(path + " is truncated or not a GGUF file: " + mapping.byteSize()
+                    + " bytes is shorter than the 4-byte magic \"GGUF\"");
+        }
+        if (in.u32() != MAGIC) {
             throw new GgufFormatException(path + " is not a GGUF file (it does not start with the bytes \"GGUF\")");
         }
         int version = in.u32();
         if (version != 2 && version != 3) {
+            String hint = Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3
+                    ? " (a big-endian GGUF; only little-endian files are supported)" : "";
             throw new GgufFormatException(path + " is GGUF version " + Integer.toUnsignedString(version)
-                    + "; this reader supports versions 2 and 3");
+                    + "; this reader supports versions 2 and 3" + hint);
         }
         long tensorCount = in.count("tensor count");
         long kvCount = in.count("metadata count");
@@ -93,10 +99,17 @@ public final class GgufFile implements AutoCloseable {
         for (long i = 0; i < kvCount; i++) {
             String key = in.string();
             GgufValueType type = in.valueType(key);
-            entries.put(key, in.value(key, type));
+            if (entries.put(key, in.value(key, type, 0)) != null) {
+                throw new GgufFormatException(path + ": metadata key " + key + " appears twice");
+            }
         }
         GgufMetadata metadata = new GgufMetadata(entries);
-        int alignment = metadata.optionalInteger(ALIGNMENT_KEY).orElse(DEFAULT_ALIGNMENT);
+        int alignment;
+        try {
+            alignment = metadata.optionalInteger(ALIGNMENT_KEY).orElse(DEFAULT_ALIGNMENT);
+        } catch (GgufFormatException e) {
+            throw new GgufFormatException(path + ": " + e.getMessage());
+        }
         if (alignment <= 0 || Integer.bitCount(alignment) != 1) {
             throw new GgufFormatException(path + ": " + ALIGNMENT_KEY + " = " + alignment + " is not a power of two");
         }
@@ -107,14 +120,17 @@ public final class GgufFile implements AutoCloseable {
         long dataOffset = alignUp(in.position, alignment);
         Map<String, GgufTensorInfo> byName = new LinkedHashMap<>();
         for (GgufTensorInfo info : infos) {
-            if (info.offset() % alignment != 0) {
-                throw new GgufFormatException(path + ": tensor " + info.name() + " offset " + info.offset()
-                        + " is not aligned to " + alignment);
+            if (info.offset() < 0 || info.offset() % alignment != 0) {
+                throw new GgufFormatException(path + ": tensor " + info.name() + " offset "
+                        + Long.toUnsignedString(info.offset()) + " is not aligned to " + alignment);
             }
-            long end = dataOffset + info.offset() + info.byteSize();
-            if (end > mapping.byteSize()) {
-                throw new GgufFormatException(path + " is truncated: tensor " + info.name() + " ends at byte " + end
-                        + " but the file has " + mapping.byteSize() + " bytes");
+            // Compared by subtraction: offset + size can overflow a long in a corrupt file.
+            long available = mapping.byteSize() - dataOffset;
+            if (info.offset() > available || info.byteSize() > available - info.offset()) {
+                throw new GgufFormatException(path + " is truncated: tensor " + info.name() + " needs bytes "
+                        + info.offset() + ".." + Long.toUnsignedString(info.offset() + info.byteSize())
+                        + " of the tensor data, which starts at byte " + dataOffset + " of a file of "
+                        + mapping.byteSize() + " bytes");
             }
             if (byName.put(info.name(), info) != null) {
                 throw new GgufFormatException(path + ": tensor name " + info.name() + " appears twice");
@@ -180,6 +196,8 @@ public final class GgufFile implements AutoCloseable {
 
     /** Sequential little-endian reader over the mapping that turns overruns into "truncated" errors. */
     private static final class Cursor {
+        /** Deeper arrays of arrays are refused rather than risking a stack overflow on a crafted file. */
+        private static final int MAX_ARRAY_NESTING = 64;
         private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
         private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
         private final Path path;
@@ -192,9 +210,9 @@ public final class GgufFile implements AutoCloseable {
         }
 
         private void need(long bytes, String what) {
-            if (bytes < 0 || position + bytes > data.byteSize()) {
+            if (bytes < 0 || bytes > data.byteSize() - position) {
                 throw new GgufFormatException(path + " is truncated: reading " + what + " at byte " + position
-                        + " needs " + bytes + " bytes but the file has " + data.byteSize());
+                        + " needs " + Long.toUnsignedString(bytes) + " bytes but the file has " + data.byteSize());
             }
         }
 
@@ -239,15 +257,24 @@ public final class GgufFile implements AutoCloseable {
                     path + ": metadata " + key + " has unknown value type " + id));
         }
 
-        GgufValue value(String key, GgufValueType type) {
+        GgufValue value(String key, GgufValueType type, int depth) {
             if (type != GgufValueType.ARRAY) {
                 return GgufValue.of(type, scalar(key, type));
             }
+            if (depth >= MAX_ARRAY_NESTING) {
+                throw new GgufFormatException(path + ": metadata " + key + " nests arrays more than "
+                        + MAX_ARRAY_NESTING + " deep");
+            }
             GgufValueType elementType = valueType(key);
             long n = count("array length of " + key);
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new GgufFormatException(path + ": metadata " + key + " has " + n + " elements, more than a"
+                        + " Java list holds");
+            }
             List<Object> elements = new ArrayList<>((int) Math.min(n, 1 << 20));
             for (long i = 0; i < n; i++) {
-                elements.add(elementType == GgufValueType.ARRAY ? value(key, elementType) : scalar(key, elementType));
+                elements.add(elementType == GgufValueType.ARRAY
+                        ? value(key, elementType, depth + 1) : scalar(key, elementType));
             }
             return GgufValue.array(elementType, elements);
         }
@@ -291,18 +318,24 @@ public final class GgufFile implements AutoCloseable {
             String name = string();
             int dims = u32();
             if (dims < 1 || dims > 4) {
-                throw new GgufFormatException(path + ": tensor " + name + " has " + dims + " dimensions (1 to 4 allowed)");
+                throw new GgufFormatException(path + ": tensor " + name + " has " + Integer.toUnsignedString(dims)
+                        + " dimensions (1 to 4 allowed)");
             }
             long[] shape = new long[dims];
             for (int d = 0; d < dims; d++) {
                 shape[d] = u64();
                 if (shape[d] <= 0) {
-                    throw new GgufFormatException(path + ": tensor " + name + " has dimension " + shape[d]);
+                    throw new GgufFormatException(path + ": tensor " + name + " has dimension "
+                            + Long.toUnsignedString(shape[d]));
                 }
             }
             int typeId = u32();
             GgmlType type = GgmlType.byId(typeId).orElseThrow(() -> new GgufFormatException(
-                    path + ": tensor " + name + " has unknown ggml type id " + typeId));
+                    path + ": tensor " + name + " has unknown ggml type id " + Integer.toUnsignedString(typeId)));
+            if (shape[0] % type.blockSize() != 0) {
+                throw new GgufFormatException(path + ": tensor " + name + " has rows of " + shape[0] + " values, not a"
+                        + " multiple of the " + type + " block size " + type.blockSize());
+            }
             long offset = u64();
             GgufTensorInfo info;
             try {

@@ -26,6 +26,35 @@ public record GgufValue(GgufValueType type, GgufValueType elementType, Object va
         return new GgufValue(type, null, value);
     }
 
+    public static GgufValue uint8(int value) {
+        return of(GgufValueType.UINT8, value);
+    }
+
+    public static GgufValue int8(int value) {
+        return of(GgufValueType.INT8, value);
+    }
+
+    public static GgufValue uint16(int value) {
+        return of(GgufValueType.UINT16, value);
+    }
+
+    public static GgufValue int16(int value) {
+        return of(GgufValueType.INT16, value);
+    }
+
+    /** A UINT64; values above {@code Long.MAX_VALUE} are given by their bits (a negative long). */
+    public static GgufValue uint64(long value) {
+        return of(GgufValueType.UINT64, value);
+    }
+
+    public static GgufValue int64(long value) {
+        return of(GgufValueType.INT64, value);
+    }
+
+    public static GgufValue float64(double value) {
+        return of(GgufValueType.FLOAT64, value);
+    }
+
     public static GgufValue string(String value) {
         return of(GgufValueType.STRING, value);
     }

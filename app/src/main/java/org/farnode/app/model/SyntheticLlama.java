@@ -1,0 +1,205 @@
+package org.farnode.app.model;
+
+import org.farnode.app.model.gguf.GgufValue;
+import org.farnode.app.model.gguf.GgufWriter;
+import org.farnode.app.model.gguf.TensorSource;
+import org.farnode.backend.tensor.GgmlType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A complete llama-architecture GGUF with seeded random weights, for tests and benchmarks.
+ *
+ * <p>Matrices hold {@link SyntheticWeights} values with standard deviation {@link #WEIGHT_STD} in
+ * {@code weightType}; norm weights are ones in F32 (llama.cpp never quantizes 1-D tensors). The
+ * same parameters and seed give a byte-identical file. Tensor names, metadata keys and the
+ * tokenizer ({@link SyntheticTokenizer}) are llama.cpp's, so llama.cpp loads the file too.
+ *
+ * <pre>{@code
+ * SyntheticLlama.tinyLlamaShape(GgmlType.Q8_0).withSeed(7).write(Path.of("tiny-q8.gguf"));
+ * }</pre>
+ *
+ * @param embeddingLength   model width (dim); a multiple of the weight type's block size
+ * @param feedForwardLength hidden width of the SwiGLU FFN; a multiple of the block size
+ * @param headCountKv       key/value heads (grouped-query attention); divides {@code headCount}
+ * @param tiedOutput        if true there is no {@code output.weight}: the LM head reuses {@code token_embd}
+ */
+public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blockCount, int headCount,
+                             int headCountKv, int vocabSize, int contextLength, float ropeFreqBase,
+                             float rmsEpsilon, GgmlType weightType, boolean tiedOutput, long seed) {
+
+    public static final float WEIGHT_STD = 0.02f;
+    private static final Set<GgmlType> WEIGHT_TYPES =
+            Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+
+    public SyntheticLlama {
+        positive("embeddingLength", embeddingLength);
+        positive("feedForwardLength", feedForwardLength);
+        positive("blockCount", blockCount);
+        positive("headCount", headCount);
+        positive("headCountKv", headCountKv);
+        positive("contextLength", contextLength);
+        if (!WEIGHT_TYPES.contains(weightType)) {
+            throw new IllegalArgumentException("weightType must be one of " + WEIGHT_TYPES + ", got " + weightType);
+        }
+        if (embeddingLength % headCount != 0 || (embeddingLength / headCount) % 2 != 0) {
+            throw new IllegalArgumentException("embeddingLength " + embeddingLength + " must split into " + headCount
+                    + " heads of even size");
+        }
+        if (headCount % headCountKv != 0) {
+            throw new IllegalArgumentException("headCountKv " + headCountKv + " must divide headCount " + headCount);
+        }
+        if (embeddingLength % weightType.blockSize() != 0 || feedForwardLength % weightType.blockSize() != 0) {
+            throw new IllegalArgumentException("embeddingLength " + embeddingLength + " and feedForwardLength "
+                    + feedForwardLength + " must be multiples of the " + weightType + " block size "
+                    + weightType.blockSize());
+        }
+        if (vocabSize < SyntheticTokenizer.MIN_VOCAB) {
+            throw new IllegalArgumentException("vocabSize must be at least " + SyntheticTokenizer.MIN_VOCAB
+                    + " (3 specials and 256 byte tokens), got " + vocabSize);
+        }
+        if (!(ropeFreqBase > 0) || !(rmsEpsilon > 0)) {
+            throw new IllegalArgumentException("ropeFreqBase and rmsEpsilon must be positive, got " + ropeFreqBase
+                    + " and " + rmsEpsilon);
+        }
+    }
+
+    /** TinyLlama 1.1B's shape: dim 2048, FFN 5632, 22 layers, 32 heads, 4 KV heads, vocab 32000, context 2048. */
+    public static SyntheticLlama tinyLlamaShape(GgmlType weightType) {
+        return new SyntheticLlama(2048, 5632, 22, 32, 4, 32000, 2048, 10000f, 1e-5f, weightType, false, 0);
+    }
+
+    /** A model of a few hundred KB for unit tests: dim 64, FFN 192, 2 layers, 4 heads, 2 KV heads, vocab 300. */
+    public static SyntheticLlama small(GgmlType weightType) {
+        return new SyntheticLlama(64, 192, 2, 4, 2, 300, 128, 10000f, 1e-5f, weightType, false, 0);
+    }
+
+    public SyntheticLlama withSeed(long newSeed) {
+        return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
+                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, newSeed);
+    }
+
+    public SyntheticLlama withWeightType(GgmlType type) {
+        return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
+                contextLength, ropeFreqBase, rmsEpsilon, type, tiedOutput, seed);
+    }
+
+    public SyntheticLlama withTiedOutput(boolean tied) {
+        return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
+                contextLength, ropeFreqBase, rmsEpsilon, weightType, tied, seed);
+    }
+
+    public int headDimension() {
+        return embeddingLength / headCount;
+    }
+
+    /** Writes the model to {@code path}; returns the file size in bytes. */
+    public long write(Path path) throws IOException {
+        return writer().write(path);
+    }
+
+    /** A writer holding this model's metadata and tensors, ready to {@link GgufWriter#write}. */
+    public GgufWriter writer() {
+        GgufWriter writer = new GgufWriter();
+        addMetadata(writer);
+        SyntheticTokenizer.addTo(writer, vocabSize);
+        int kvLength = headDimension() * headCountKv;
+        matrix(writer, "token_embd.weight", embeddingLength, vocabSize);
+        for (int block = 0; block < blockCount; block++) {
+            String p = "blk." + block + ".";
+            norm(writer, p + "attn_norm.weight");
+            matrix(writer, p + "attn_q.weight", embeddingLength, embeddingLength);
+            matrix(writer, p + "attn_k.weight", embeddingLength, kvLength);
+            matrix(writer, p + "attn_v.weight", embeddingLength, kvLength);
+            matrix(writer, p + "attn_output.weight", embeddingLength, embeddingLength);
+            norm(writer, p + "ffn_norm.weight");
+            matrix(writer, p + "ffn_gate.weight", embeddingLength, feedForwardLength);
+            matrix(writer, p + "ffn_up.weight", embeddingLength, feedForwardLength);
+            matrix(writer, p + "ffn_down.weight", feedForwardLength, embeddingLength);
+        }
+        norm(writer, "output_norm.weight");
+        if (!tiedOutput) {
+            matrix(writer, "output.weight", embeddingLength, vocabSize);
+        }
+        return writer;
+    }
+
+    private void addMetadata(GgufWriter writer) {
+        writer.put("general.architecture", GgufValue.string("llama"))
+                .put("general.name", GgufValue.string("synthetic-llama-%dx%d-%s-seed%d"
+                        .formatted(embeddingLength, blockCount, weightType, seed)))
+                .put("llama.context_length", GgufValue.uint32(contextLength))
+                .put("llama.embedding_length", GgufValue.uint32(embeddingLength))
+                .put("llama.feed_forward_length", GgufValue.uint32(feedForwardLength))
+                .put("llama.block_count", GgufValue.uint32(blockCount))
+                .put("llama.attention.head_count", GgufValue.uint32(headCount))
+                .put("llama.attention.head_count_kv", GgufValue.uint32(headCountKv))
+                .put("llama.rope.dimension_count", GgufValue.uint32(headDimension()))
+                .put("llama.rope.freq_base", GgufValue.float32(ropeFreqBase))
+                .put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(rmsEpsilon))
+                .put("llama.vocab_size", GgufValue.uint32(vocabSize))
+                .put("general.file_type", GgufValue.uint32(fileType(weightType)));
+        if (weightType.quantized()) {
+            writer.put("general.quantization_version", GgufValue.uint32(2));
+        }
+    }
+
+    /** llama.cpp's {@code llama_ftype} for a model whose matrices are all {@code type}. */
+    static int fileType(GgmlType type) {
+        return switch (type) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case BF16 -> 32;
+            default -> throw new IllegalArgumentException("no llama file type for " + type);
+        };
+    }
+
+    /** A matrix mapping {@code in} values to {@code out} values: ggml shape [in, out]. */
+    private void matrix(GgufWriter writer, String name, int in, int out) {
+        TensorSource rows = TensorSource.rows(SyntheticWeights.normalRows(SyntheticWeights.key(seed, name), WEIGHT_STD));
+        writer.tensor(name, weightType, new long[]{in, out}, rows);
+    }
+
+    private void norm(GgufWriter writer, String name) {
+        writer.tensor(name, GgmlType.F32, new long[]{embeddingLength}, TensorSource.rows(SyntheticWeights.constantRows(1f)));
+    }
+
+    private static void positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    /**
+     * Writes a synthetic model and prints its size and the time taken.
+     * Arguments: {@code OUT.gguf [TYPE=Q8_0] [SHAPE=tinyllama|small] [SEED=0]}. After
+     * {@code mvn -pl app -am compile}:
+     * <pre>
+     * java -cp app/target/classes:gpu-backend/target/classes org.farnode.app.model.SyntheticLlama /tmp/tiny.gguf Q8_0
+     * </pre>
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1 || args.length > 4) {
+            System.err.println("usage: SyntheticLlama OUT.gguf [F32|F16|BF16|Q8_0|Q4_0] [tinyllama|small] [SEED]");
+            System.exit(2);
+        }
+        GgmlType type = GgmlType.valueOf(args.length > 1 ? args[1].toUpperCase(Locale.ROOT) : "Q8_0");
+        String shape = args.length > 2 ? args[2] : "tinyllama";
+        SyntheticLlama model = switch (shape) {
+            case "tinyllama" -> tinyLlamaShape(type);
+            case "small" -> small(type);
+            default -> throw new IllegalArgumentException("unknown shape " + shape + " (tinyllama or small)");
+        };
+        model = model.withSeed(args.length > 3 ? Long.parseLong(args[3]) : 0);
+        long start = System.nanoTime();
+        long bytes = model.write(Path.of(args[0]));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "wrote %s: %,d bytes (%s, %s) in %.2f s (%.0f MB/s, %d threads)%n", args[0],
+                bytes, shape, type, seconds, bytes / seconds / 1e6, Runtime.getRuntime().availableProcessors());
+    }
+}
