@@ -86,8 +86,8 @@ public final class Quantize {
 
     /** C's {@code roundf}: halves go away from zero (Java's {@code Math.round} sends -2.5 to -2). */
     static int roundHalfAwayFromZero(float v) {
-        double rounded = Math.floor(Math.abs((double) v) + 0.5);
-        return (int) (v < 0 ? -rounded : rounded);
+        // Branch-free: with random data a sign branch mispredicts half the time and dominates quantizing.
+        return (int) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
     }
 
     /** Round-to-nearest-even truncation of a float32 to its upper 16 bits, keeping NaN a NaN. */
