@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
 
             err.println("measuring memory read bandwidth...");
-            MemoryBandwidth.Result bandwidth = MemoryBandwidth.measure(backend.threads());
+            MemoryBandwidth bandwidth = MemoryBandwidth.measure(backend.threads());
             double limit = bandwidth.gigabytesPerSecond() * 1e9 / bytesPerToken;
             out.printf("bandwidth  %.1f GB/s read (%d threads) -> decode limit %.2f tokens/s%n",
                     bandwidth.gigabytesPerSecond(), backend.threads(), limit);

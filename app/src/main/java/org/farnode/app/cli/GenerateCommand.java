@@ -89,7 +89,7 @@ final class GenerateCommand implements Callable<Integer> {
             if (stats) {
                 err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; seed %d; %s%n",
                         result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,
-                        result.decodeTokensPerSecond(), result.stopReason(), usedSeed, ops.name());
+                        result.decodeTokensPerSecond(), result.stopReason(), usedSeed, backend.description());
             }
         }
         return 0;

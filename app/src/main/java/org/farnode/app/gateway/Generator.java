@@ -1,5 +1,6 @@
 package org.farnode.app.gateway;
 
+import org.farnode.app.model.tokenizer.StreamingDecoder;
 import org.farnode.app.model.tokenizer.Tokenizer;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.ShardStage;
@@ -42,12 +43,13 @@ public final class Generator {
     }
 
     /**
-     * The ids a prompt becomes: BOS, then the prompt's tokens.
+     * The ids a prompt becomes: BOS (where the model wants it), then the prompt's tokens.
      *
      * @throws IllegalArgumentException when the prompt leaves no room in the model's context
      */
     public int[] promptTokens(String prompt) {
-        int[] prompted = tokenizer.encodeWithBos(prompt);
+        // Start from BOS when the model asks for it, and always when there is nothing else to start from.
+        int[] prompted = tokenizer.addBosToken() || prompt.isEmpty() ? tokenizer.encodeWithBos(prompt) : tokenizer.encode(prompt);
         int context = gateway.config().contextLength();
         if (prompted.length >= context) {
             throw new IllegalArgumentException("the prompt is " + prompted.length + " tokens but the model's context holds "
@@ -71,7 +73,7 @@ public final class Generator {
             throw new IllegalArgumentException("max tokens must be >= 0, got " + maxTokens);
         }
         Sampler sampler = new Sampler(sampling);
-        Tokenizer.StreamingDecoder decoder = tokenizer.streamingDecoder();
+        StreamingDecoder decoder = tokenizer.streamingDecoder();
         for (int id : prompted) {
             decoder.accept(id); // primes spacing rules; the caller already has the prompt text
         }
