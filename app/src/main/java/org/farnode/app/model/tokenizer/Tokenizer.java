@@ -1,0 +1,48 @@
+package org.farnode.app.model.tokenizer;
+
+/**
+ * Turns text into token ids and back, for one model's vocabulary.
+ *
+ * <p>{@link #encode} never adds BOS/EOS and never parses special-token text such as {@code "<s>"}:
+ * such text is encoded like any other. {@link #decode} and {@link #streamingDecoder()} produce no
+ * text for control tokens. Implementations are immutable and safe to share between threads; a
+ * {@link StreamingDecoder} is not.
+ */
+public interface Tokenizer {
+
+    /** The ids of {@code text}, without BOS/EOS; the empty string gives no ids. */
+    int[] encode(String text);
+
+    /** {@link #bosId()} followed by {@link #encode(String) encode(text)}. */
+    default int[] encodeWithBos(String text) {
+        int[] body = encode(text);
+        int[] ids = new int[body.length + 1];
+        ids[0] = bosId();
+        System.arraycopy(body, 0, ids, 1, body.length);
+        return ids;
+    }
+
+    /** The text of {@code ids}; throws {@link IllegalArgumentException} for an id outside the vocabulary. */
+    String decode(int[] ids);
+
+    /** A fresh decoder that turns ids into text one at a time, as {@link #decode} would. */
+    StreamingDecoder streamingDecoder();
+
+    /** The beginning-of-sequence token. */
+    int bosId();
+
+    /** The end-of-sequence token. */
+    int eosId();
+
+    /** Whether the model expects prompts to start with BOS (GGUF {@code tokenizer.ggml.add_bos_token}). */
+    boolean addBosToken();
+
+    /** The number of tokens; valid ids are {@code 0 .. vocabularySize() - 1}. */
+    int vocabularySize();
+
+    /** The vocabulary entry of {@code id} as stored (SentencePiece pieces keep their {@code ▁}). */
+    String piece(int id);
+
+    /** The kind of token {@code id} is. */
+    TokenType tokenType(int id);
+}
