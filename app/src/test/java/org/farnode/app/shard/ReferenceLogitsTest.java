@@ -8,7 +8,12 @@ import org.farnode.app.model.gguf.GgufFile;
 import org.farnode.app.testing.Stories260K;
 import org.farnode.backend.ops.Ops;
 import org.farnode.backend.ops.ReferenceOps;
-import org.junit.jupiter.api.Test;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.farnode.backend.ops.CpuOps;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 import java.util.Map;
@@ -20,17 +25,25 @@ import static org.assertj.core.api.Assertions.within;
 class ReferenceLogitsTest {
     private static final float TOLERANCE = 1e-3f;
 
-    @Test
-    void ggufLogitsMatchReference() throws Exception {
-        try (GgufFile file = GgufFile.open(Stories260K.gguf())) {
-            checkAgainstReference(GgufLlamaWeights.weights(file), new ReferenceOps());
+    static Stream<Arguments> backends() {
+        return Stream.of(Arguments.of("reference", (Supplier<Ops>) ReferenceOps::new),
+                Arguments.of("cpu vectors", (Supplier<Ops>) () -> new CpuOps(2, true)),
+                Arguments.of("cpu scalar", (Supplier<Ops>) () -> new CpuOps(2, false)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void ggufLogitsMatchReference(String name, Supplier<Ops> backend) throws Exception {
+        try (GgufFile file = GgufFile.open(Stories260K.gguf()); Ops ops = backend.get()) {
+            checkAgainstReference(GgufLlamaWeights.weights(file), ops);
         }
     }
 
-    @Test
-    void llama2cCheckpointLogitsMatchReference() throws Exception {
-        try (Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(Stories260K.checkpoint())) {
-            checkAgainstReference(checkpoint.weights(), new ReferenceOps());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void llama2cCheckpointLogitsMatchReference(String name, Supplier<Ops> backend) throws Exception {
+        try (Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(Stories260K.checkpoint()); Ops ops = backend.get()) {
+            checkAgainstReference(checkpoint.weights(), ops);
         }
     }
 

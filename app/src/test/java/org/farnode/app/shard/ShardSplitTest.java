@@ -7,7 +7,11 @@ import org.farnode.app.model.gguf.GgufFile;
 import org.farnode.app.testing.Stories260K;
 import org.farnode.backend.ops.Ops;
 import org.farnode.backend.ops.ReferenceOps;
+import java.util.stream.Stream;
+import org.farnode.backend.ops.CpuOps;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
@@ -18,9 +22,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ShardSplitTest {
     private static final int[] TOKENS = {1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 298};
 
-    @Test
-    void twoShardsGiveBitIdenticalLogitsToOne() throws Exception {
-        for (Ops ops : List.<Ops>of(new ReferenceOps())) {
+    static Stream<Ops> backends() {
+        return Stream.of(new ReferenceOps(), new CpuOps(2, true), new CpuOps(2, false), new CpuOps(3, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void shardsGiveBitIdenticalLogitsToOneShard(Ops ops) throws Exception {
+        try (ops) {
             try (GgufFile file = GgufFile.open(Stories260K.gguf())) {
                 LlamaWeights weights = GgufLlamaWeights.weights(file);
                 float[] whole = logitsThrough(weights, ops, new LayerRange(0, 5));

@@ -10,7 +10,7 @@ import org.farnode.backend.tensor.Tensor;
  * (views of a mapped file), read in their stored type. Every implementation is checked against
  * {@link ReferenceOps} by the backend conformance tests. Implementations write only their outputs.
  */
-public interface Ops {
+public interface Ops extends AutoCloseable {
 
     /** Human-readable name of the implementation, for logs and benchmarks. */
     String name();
@@ -46,4 +46,9 @@ public interface Ops {
 
     /** Residual add, in place: {@code acc[i] += x[i]} for {@code i < n}. */
     void add(float[] acc, float[] x, int n);
+
+    /** Frees what the implementation holds (threads, device memory); the ops are unusable afterwards. */
+    @Override
+    default void close() {
+    }
 }
