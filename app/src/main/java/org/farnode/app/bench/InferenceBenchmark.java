@@ -25,16 +25,22 @@ public final class InferenceBenchmark {
         this.ops = ops;
     }
 
-    /** Times of {@code repetitions} runs, each a prefill of {@code promptTokens} then {@code decodeTokens} greedy steps. */
-    public Result run(int promptTokens, int decodeTokens, int repetitions, Consumer<String> progress) {
+    /** Throws a one-line explanation if these settings cannot be run on this model. */
+    public void checkSettings(int promptTokens, int decodeTokens, int repetitions) {
         if (promptTokens < 1 || decodeTokens < 1 || repetitions < 1) {
-            throw new IllegalArgumentException("prompt tokens, decode tokens and repetitions must all be >= 1");
+            throw new IllegalArgumentException("--prompt-tokens, --decode-tokens and --runs must all be at least 1 (got "
+                    + promptTokens + ", " + decodeTokens + ", " + repetitions + ")");
         }
         int context = weights.config().contextLength();
         if (promptTokens + decodeTokens > context) {
             throw new IllegalArgumentException("prompt + decode tokens (" + (promptTokens + decodeTokens)
                     + ") exceed the model's context of " + context);
         }
+    }
+
+    /** Times of {@code repetitions} runs, each a prefill of {@code promptTokens} then {@code decodeTokens} greedy steps. */
+    public Result run(int promptTokens, int decodeTokens, int repetitions, Consumer<String> progress) {
+        checkSettings(promptTokens, decodeTokens, repetitions);
         GatewayModel gateway = new GatewayModel(weights, ops);
         ShardRunner shard = new ShardRunner(weights, LayerRange.all(weights.config().blockCount()), ops);
         int[] prompt = syntheticPrompt(promptTokens);

@@ -77,7 +77,7 @@ class GenerateCommandIT {
                 "gap");
     }
 
-    private static void expectError(String[] args, String expected) throws Exception {
+    static void expectError(String[] args, String expected) throws Exception {
         FarProcess.Outcome run = FarProcess.run(args);
         assertThat(run.exitCode()).as("exit code of far %s", String.join(" ", args)).isNotZero();
         String errorLines = run.stderr().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))

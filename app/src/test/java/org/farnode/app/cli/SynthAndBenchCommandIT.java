@@ -1,0 +1,83 @@
+package org.farnode.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.farnode.app.model.SyntheticLlama;
+import org.farnode.app.model.gguf.GgufValue;
+import org.farnode.app.testing.FarProcess;
+import org.farnode.backend.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code far synth} and {@code far bench} run through the launcher, as a user runs them. */
+class SynthAndBenchCommandIT {
+    private static final Pattern TOKENS_PER_SECOND = Pattern.compile("(prefill|decode)\\s+([0-9.]+) tokens/s");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void synthWritesAModelThatBenchMeasures() throws Exception {
+        Path model = dir.resolve("small-q4.gguf");
+        FarProcess.Outcome synth = FarProcess.run("synth", "--shape", "small", "--type", "Q4_0", "--out", model.toString());
+        assertThat(synth.exitCode()).as(synth.stderr()).isZero();
+        assertThat(synth.stdout()).contains("wrote " + model).contains("Q4_0");
+        assertThat(model).isRegularFile();
+
+        FarProcess.Outcome bench = FarProcess.run("bench", "--model", model.toString(), "--runs", "2",
+                "--prompt-tokens", "8", "--decode-tokens", "4", "--threads", "2");
+        assertThat(bench.exitCode()).as(bench.stderr()).isZero();
+        assertThat(bench.stdout()).contains("GB read per decoded token").contains("bandwidth")
+                .contains("decode limit").contains("of the bandwidth limit");
+        Matcher rates = TOKENS_PER_SECOND.matcher(bench.stdout());
+        int found = 0;
+        while (rates.find()) {
+            assertThat(Double.parseDouble(rates.group(2))).as(rates.group()).isPositive();
+            found++;
+        }
+        assertThat(found).as(bench.stdout()).isEqualTo(2);
+        assertThat(bench.stderr()).contains("run 1/2").contains("run 2/2");
+    }
+
+    @Test
+    void synthIsDeterministicForASeed() throws Exception {
+        Path first = dir.resolve("a.gguf");
+        Path second = dir.resolve("b.gguf");
+        for (Path out : new Path[]{first, second}) {
+            FarProcess.Outcome run = FarProcess.run("synth", "--shape", "small", "--type", "Q8_0", "--seed", "7",
+                    "--out", out.toString());
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+        }
+        assertThat(Files.mismatch(first, second)).isEqualTo(-1L);
+    }
+
+    @Test
+    void badInputGivesOneLineErrors() throws Exception {
+        Path existing = Files.writeString(dir.resolve("keep.gguf"), "do not overwrite");
+        GenerateCommandIT.expectError(new String[]{"synth", "--out", existing.toString()}, "exists");
+        assertThat(Files.readString(existing)).isEqualTo("do not overwrite");
+        GenerateCommandIT.expectError(new String[]{"synth", "--type", "Q4_K", "--out", dir.resolve("x.gguf").toString()},
+                "Q4_K");
+        GenerateCommandIT.expectError(new String[]{"synth", "--shape", "huge", "--out", dir.resolve("y.gguf").toString()},
+                "huge");
+        GenerateCommandIT.expectError(new String[]{"bench", "--model", dir.resolve("missing.gguf").toString()},
+                "not found");
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticLlama.small(GgmlType.Q8_0).write(model);
+        GenerateCommandIT.expectError(new String[]{"bench", "--model", model.toString(), "--runs", "0"}, "runs");
+    }
+
+    @Test
+    void unsupportedArchitectureAndTypeAreNamed() throws Exception {
+        Path gpt2 = dir.resolve("gpt2.gguf");
+        SyntheticLlama.small(GgmlType.Q8_0).writer().put("general.architecture", GgufValue.string("gpt2")).write(gpt2);
+        GenerateCommandIT.expectError(new String[]{"generate", "--model", gpt2.toString()}, "gpt2");
+
+        Path kquant = org.farnode.app.testing.SharedData.require("testdata/kquants/tiny-llama-Q4_K_M-pure.gguf");
+        GenerateCommandIT.expectError(new String[]{"generate", "--model", kquant.toString()}, "Q4_K");
+    }
+}
