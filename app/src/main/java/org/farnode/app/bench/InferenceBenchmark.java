@@ -10,6 +10,7 @@ import org.farnode.app.shard.ShardSession;
 import org.farnode.backend.ops.Ops;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +45,8 @@ public final class InferenceBenchmark {
         GatewayModel gateway = new GatewayModel(weights, ops);
         ShardRunner shard = new ShardRunner(weights, LayerRange.all(weights.config().blockCount()), ops);
         int[] prompt = syntheticPrompt(promptTokens);
+        Map<OpTimer.Op, Long> lastDecodeOps = null;
+        long lastDecodeNanos = 0;
         double[] prefill = new double[repetitions];
         double[] decode = new double[repetitions];
         // Rep -1 warms up: it faults the weights into the page cache and, being a whole run, lets the
@@ -56,6 +59,9 @@ public final class InferenceBenchmark {
             long prefillNanos = System.nanoTime() - start;
             int vocab = weights.config().vocabularySize();
             int steps = decodeTokens;
+            if (ops instanceof OpTimer timer) {
+                timer.reset();
+            }
             start = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 int next = Sampler.argmax(logits, 0, vocab);
@@ -63,6 +69,10 @@ public final class InferenceBenchmark {
                 logits = gateway.logits(x);
             }
             long decodeNanos = System.nanoTime() - start;
+            if (ops instanceof OpTimer timer) {
+                lastDecodeOps = timer.nanosByOp();
+                lastDecodeNanos = decodeNanos;
+            }
             session.close();
             if (rep >= 0) {
                 prefill[rep] = promptTokens * 1e9 / prefillNanos;
@@ -73,7 +83,9 @@ public final class InferenceBenchmark {
                 progress.accept("warm-up done");
             }
         }
-        return new Result(promptTokens, decodeTokens, prefill, decode, weights.bytesReadPerToken());
+        OpBreakdown breakdown = lastDecodeOps == null ? null
+                : new OpBreakdown(lastDecodeOps, lastDecodeNanos, decodeTokens);
+        return new Result(promptTokens, decodeTokens, prefill, decode, weights.bytesReadPerToken(), breakdown);
     }
 
     /** Deterministic ids spread over the vocabulary (past the special and byte tokens when it is large enough). */
@@ -87,9 +99,23 @@ public final class InferenceBenchmark {
         return ids;
     }
 
-    /** Tokens per second of every run, and the weight bytes one decoded token reads. */
+    /**
+     * Where the last run's decode steps spent their time, when the backend was an {@link OpTimer}.
+     *
+     * @param nanosByOp   time inside each operation, over all steps
+     * @param totalNanos  wall time of all steps; what no operation accounts for is the gateway's
+     *                    and shard's own bookkeeping (sampling, copies, allocation)
+     * @param steps       decode steps timed
+     */
+    public record OpBreakdown(Map<OpTimer.Op, Long> nanosByOp, long totalNanos, int steps) {
+        public long otherNanos() {
+            return totalNanos - nanosByOp.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Tokens per second of every run, the weight bytes one decoded token reads, and the op breakdown if timed. */
     public record Result(int promptTokens, int decodeTokens, double[] prefillTokensPerSecond,
-                         double[] decodeTokensPerSecond, long bytesReadPerToken) {
+                         double[] decodeTokensPerSecond, long bytesReadPerToken, OpBreakdown decodeBreakdown) {
 
         public double medianPrefill() {
             return median(prefillTokensPerSecond);

@@ -1,9 +1,11 @@
 package org.farnode.app.cli;
 
 import org.farnode.app.bench.InferenceBenchmark;
+import org.farnode.app.bench.OpTimer;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.backend.Backend;
 import org.farnode.backend.ops.MemoryBandwidth;
+import org.farnode.backend.ops.Ops;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -43,13 +46,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--op-times", description = "Also print where the last run's decode steps spent their time, per operation.")
+    boolean opTimes;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = LoadedModel.open(model, tokenizer);
              Backend backend = Backend.cpu(threads)) {
-            InferenceBenchmark benchmark = new InferenceBenchmark(loaded.weights(), backend.ops());
+            Ops ops = opTimes ? new OpTimer(backend.ops()) : backend.ops();
+            InferenceBenchmark benchmark = new InferenceBenchmark(loaded.weights(), ops);
             benchmark.checkSettings(promptTokens, decodeTokens, runs);
             long bytesPerToken = loaded.weights().bytesReadPerToken();
             out.printf("model      %s (%s, %d layers, dim %d, vocab %d)%n", loaded.path(), loaded.format(),
@@ -74,8 +81,22 @@ final class BenchCommand implements Callable<Integer> {
                     result.medianDecode(), runs, decodeTokens, format(result.decodeTokensPerSecond()));
             out.printf("decode     %.0f%% of the bandwidth limit (%.1f GB/s of weights streamed)%n",
                     100 * result.medianDecode() / limit, result.medianDecode() * bytesPerToken / 1e9);
+            if (result.decodeBreakdown() != null) {
+                printBreakdown(out, result.decodeBreakdown());
+            }
         }
         return 0;
+    }
+
+    private static void printBreakdown(PrintWriter out, InferenceBenchmark.OpBreakdown breakdown) {
+        double total = breakdown.totalNanos();
+        out.printf("op times   per decoded token, last run:%n");
+        for (Map.Entry<OpTimer.Op, Long> e : breakdown.nanosByOp().entrySet()) {
+            out.printf("           %-10s %8.3f ms  %5.1f%%%n", e.getKey().name().toLowerCase(java.util.Locale.ROOT),
+                    e.getValue() / 1e6 / breakdown.steps(), 100 * e.getValue() / total);
+        }
+        out.printf("           %-10s %8.3f ms  %5.1f%%%n", "other", breakdown.otherNanos() / 1e6 / breakdown.steps(),
+                100 * breakdown.otherNanos() / total);
     }
 
     private static String format(double[] values) {

@@ -29,7 +29,7 @@ class SynthAndBenchCommandIT {
         assertThat(model).isRegularFile();
 
         FarProcess.Outcome bench = FarProcess.run("bench", "--model", model.toString(), "--runs", "2",
-                "--prompt-tokens", "8", "--decode-tokens", "4", "--threads", "2");
+                "--prompt-tokens", "8", "--decode-tokens", "4", "--threads", "2", "--op-times");
         assertThat(bench.exitCode()).as(bench.stderr()).isZero();
         assertThat(bench.stdout()).contains("GB read per decoded token").contains("bandwidth")
                 .contains("decode limit").contains("of the bandwidth limit");
@@ -41,6 +41,8 @@ class SynthAndBenchCommandIT {
         }
         assertThat(found).as(bench.stdout()).isEqualTo(2);
         assertThat(bench.stderr()).contains("run 1/2").contains("run 2/2");
+        assertThat(bench.stdout()).contains("op times").containsPattern("matmul +[0-9.]+ ms")
+                .containsPattern("attention +[0-9.]+ ms").containsPattern("other +-?[0-9.]+ ms");
     }
 
     @Test
