@@ -18,15 +18,7 @@ public final class Sampler {
         if (settings.isGreedy()) {
             return argmax(logits, offset, vocab);
         }
-        Integer[] order = new Integer[vocab];
-        for (int i = 0; i < vocab; i++) {
-            order[i] = i;
-        }
-        // Highest logit first; ties by lower id so results do not depend on the sort's stability.
-        Arrays.sort(order, (a, b) -> {
-            int c = Float.compare(logits[offset + b], logits[offset + a]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
+        int[] order = rankedIds(logits, offset, vocab);
         int kept = settings.topK() == 0 ? vocab : Math.min(settings.topK(), vocab);
         double max = logits[offset + order[0]];
         double[] probabilities = new double[kept];
@@ -56,6 +48,27 @@ public final class Sampler {
             }
         }
         return order[nucleus - 1];
+    }
+
+    /**
+     * Token ids by logit, highest first, ties by lower id (so the result does not depend on a
+     * sort's stability). Sorts one primitive key per id — the logit's bits made order-preserving
+     * and inverted, above the id — which for a 32,000-token vocabulary costs a small fraction of
+     * sorting boxed ids with a comparator.
+     */
+    static int[] rankedIds(float[] logits, int offset, int vocab) {
+        long[] keys = new long[vocab];
+        for (int id = 0; id < vocab; id++) {
+            int bits = Float.floatToIntBits(logits[offset + id]);
+            int ascending = bits ^ ((bits >> 31) & 0x7FFFFFFF); // signed-int order == float order
+            keys[id] = ((long) ~ascending << 32) | id;
+        }
+        Arrays.sort(keys);
+        int[] ids = new int[vocab];
+        for (int i = 0; i < vocab; i++) {
+            ids[i] = (int) keys[i];
+        }
+        return ids;
     }
 
     /** Index of the largest value; the first one on ties. */
