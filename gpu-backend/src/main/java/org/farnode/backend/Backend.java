@@ -26,7 +26,7 @@ public final class Backend implements AutoCloseable {
         CpuOps ops = new CpuOps(count);
         String vectors = ops.usesVectors()
                 ? "Java Vector API"
-                : "scalar kernels (Vector API disabled or unavailable on this CPU)";
+                : "scalar kernels, slower: " + CpuOps.scalarReason().orElse("vectors turned off");
         return new Backend(ops, "CPU, " + count + " thread" + (count == 1 ? "" : "s") + ", " + vectors);
     }
 

@@ -65,6 +65,24 @@ public final class CpuOps implements Ops {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && CpuVectors.SUPPORTED;
     }
 
+    /**
+     * Why the default constructors would run the scalar kernels here, or empty when they use the
+     * vector ones: said to the user, never a silent fallback.
+     */
+    public static java.util.Optional<String> scalarReason() {
+        if ("false".equalsIgnoreCase(System.getProperty(VECTORS_PROPERTY))) {
+            return java.util.Optional.of(VECTORS_PROPERTY + "=false is set");
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return java.util.Optional.of("the JVM was started without --add-modules jdk.incubator.vector");
+        }
+        if (!CpuVectors.SUPPORTED) {
+            return java.util.Optional.of("this CPU's preferred vectors hold " + CpuVectors.LANES
+                    + " floats; the kernels need 8 (AVX2) or 16 (AVX-512)");
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The one place that maps a weight type to its kernel; types absent here are unsupported. */
     private static Map<GgmlType, MatmulKernel> matmulKernels(boolean vectors) {
         Map<GgmlType, MatmulKernel> kernels = new EnumMap<>(GgmlType.class);
