@@ -132,7 +132,11 @@ public final class CpuOps implements Ops {
         // About eight chunks per thread: enough to even out a thread slowed by another process,
         // few enough that taking a chunk stays negligible.
         int grain = Math.max(4, rows / (pool.threads() * 8));
-        pool.forEach(rows, grain, (worker, from, to) -> kernel.multiply(w, x, out, batch, from, to, scratch[worker]));
+        if (batch == 1) {
+            pool.forEach(rows, grain, (worker, from, to) -> kernel.multiplyVector(w, x, out, from, to));
+        } else {
+            pool.forEach(rows, grain, (worker, from, to) -> kernel.multiplyBatch(w, x, out, batch, from, to, scratch[worker]));
+        }
     }
 
     private static void requireLength(String name, float[] array, long needed, Tensor w) {

@@ -10,5 +10,12 @@ interface MatmulKernel {
      * with {@code R = w.rows()}, {@code C = w.columns()}. Each output is computed entirely by this
      * call, in an order that depends neither on {@code from}/{@code to} nor on {@code batch}.
      */
-    void multiply(Tensor w, float[] x, float[] out, int batch, int from, int to, WorkerScratch scratch);
+    void multiplyBatch(Tensor w, float[] x, float[] out, int batch, int from, int to, WorkerScratch scratch);
+
+    /**
+     * {@link #multiplyBatch} for one vector, with the same bits. A method of its own so that the
+     * JIT compiles decode's loop apart from prefill's: compiled together, the batch path's inlined
+     * code crowded decode's, which then ran about a fifth slower after any prefill.
+     */
+    void multiplyVector(Tensor w, float[] x, float[] out, int from, int to);
 }

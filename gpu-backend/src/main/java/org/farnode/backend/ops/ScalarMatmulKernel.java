@@ -12,7 +12,17 @@ import org.farnode.backend.tensor.Tensor;
 final class ScalarMatmulKernel implements MatmulKernel {
 
     @Override
-    public void multiply(Tensor w, float[] x, float[] out, int batch, int from, int to, WorkerScratch scratch) {
+    public void multiplyVector(Tensor w, float[] x, float[] out, int from, int to) {
+        float[] row = new float[w.columns()];
+        MemorySegment data = w.data();
+        for (int r = from; r < to; r++) {
+            Dequantize.values(w.name(), w.type(), data, w.rowOffset(r), row.length, row, 0);
+            out[r] = ScalarDots.dot(row, 0, x, 0, row.length);
+        }
+    }
+
+    @Override
+    public void multiplyBatch(Tensor w, float[] x, float[] out, int batch, int from, int to, WorkerScratch scratch) {
         MemorySegment data = w.data();
         int columns = w.columns();
         int rows = w.rows();

@@ -22,16 +22,20 @@ abstract class VectorMatmulKernel implements MatmulKernel {
     abstract void dequantizeRow(MemorySegment data, long rowOffset, float[] dst, int dstOffset, int columns);
 
     @Override
-    public final void multiply(Tensor w, float[] x, float[] out, int batch, int from, int to, WorkerScratch scratch) {
+    public final void multiplyVector(Tensor w, float[] x, float[] out, int from, int to) {
         MemorySegment data = w.data();
         int columns = w.columns();
         long rowBytes = w.rowBytes();
-        if (batch == 1) {
-            for (int r = from; r < to; r++) {
-                out[r] = dotRow(data, r * rowBytes, x, 0, columns);
-            }
-            return;
+        for (int r = from; r < to; r++) {
+            out[r] = dotRow(data, r * rowBytes, x, 0, columns);
         }
+    }
+
+    @Override
+    public final void multiplyBatch(Tensor w, float[] x, float[] out, int batch, int from, int to, WorkerScratch scratch) {
+        MemorySegment data = w.data();
+        int columns = w.columns();
+        long rowBytes = w.rowBytes();
         int rows = w.rows();
         int chunkRows = Math.max(1, Math.min(to - from, CHUNK_FLOATS / columns));
         float[] decoded = scratch.rows(chunkRows * columns);
