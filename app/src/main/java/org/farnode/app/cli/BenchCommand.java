@@ -7,12 +7,12 @@ import org.farnode.backend.Backend;
 import org.farnode.backend.ops.MemoryBandwidth;
 import org.farnode.backend.ops.Ops;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,11 +28,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "GGUF model file (or llama2.c .bin with --tokenizer).")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "llama2.c tokenizer.bin (only for llama2.c checkpoints).")
-    Path tokenizer;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--prompt-tokens", defaultValue = "64", description = "Prompt length for prefill (default: ${DEFAULT-VALUE}).")
     int promptTokens;
@@ -43,8 +40,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs after one warm-up (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    BackendOptions backendOptions;
 
     @Option(names = "--op-times", description = "Also print where the last run's decode steps spent their time, per operation.")
     boolean opTimes;
@@ -53,8 +50,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel loaded = LoadedModel.open(model, tokenizer);
-             Backend backend = Backend.cpu(threads)) {
+        try (LoadedModel loaded = model.open();
+             Backend backend = backendOptions.open()) {
             Ops ops = opTimes ? new OpTimer(backend.ops()) : backend.ops();
             InferenceBenchmark benchmark = new InferenceBenchmark(loaded.weights(), ops);
             benchmark.checkSettings(promptTokens, decodeTokens, runs);

@@ -11,12 +11,12 @@ import org.farnode.app.shard.ShardStage;
 import org.farnode.backend.Backend;
 import org.farnode.backend.ops.Ops;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,11 +29,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "GGUF model file, or llama2.c checkpoint (.bin) with --tokenizer.")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "llama2.c tokenizer.bin (only for llama2.c checkpoints).")
-    Path tokenizer;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--prompt", defaultValue = "", description = "Prompt text (default: empty, start from BOS).")
     String prompt;
@@ -56,8 +53,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--shards", description = "Run as a local route of shards, e.g. 0:2,2:5 (default: one shard with every layer).")
     String shards;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    BackendOptions backendOptions;
 
     @Option(names = "--stats", description = "Print token counts and speeds to stderr when done.")
     boolean stats;
@@ -71,8 +68,8 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingSettings sampling = new SamplingSettings(temperature, topK, topP, usedSeed);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel loaded = LoadedModel.open(model, tokenizer);
-             Backend backend = Backend.cpu(threads)) {
+        try (LoadedModel loaded = model.open();
+             Backend backend = backendOptions.open()) {
             Ops ops = backend.ops();
             List<ShardStage> route = route(loaded, ops);
             Generator generator = new Generator(new GatewayModel(loaded.weights(), ops), loaded.tokenizer(), route);
