@@ -66,24 +66,14 @@ class GenerateCommandIT {
         Files.write(truncated, java.util.Arrays.copyOf(model, model.length / 2));
         String longPrompt = "Once upon a time ".repeat(700);
 
-        expectError(new String[]{"generate", "--model", dir.resolve("missing.gguf").toString()}, "not found");
-        expectError(new String[]{"generate", "--model", notGguf.toString()}, "not a GGUF file");
-        expectError(new String[]{"generate", "--model", truncated.toString()}, "truncated");
-        expectError(new String[]{"generate", "--model", Stories260K.gguf().toString(), "--prompt", longPrompt},
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", dir.resolve("missing.gguf").toString()}, "not found");
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", notGguf.toString()}, "not a GGUF file");
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", truncated.toString()}, "truncated");
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", Stories260K.gguf().toString(), "--prompt", longPrompt},
                 "context holds 2048");
-        expectError(new String[]{"generate", "--model", Stories260K.gguf().toString(), "--temperature", "-1"},
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", Stories260K.gguf().toString(), "--temperature", "-1"},
                 "temperature");
-        expectError(new String[]{"generate", "--model", Stories260K.gguf().toString(), "--shards", "0:2,3:5"},
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", Stories260K.gguf().toString(), "--shards", "0:2,3:5"},
                 "gap");
-    }
-
-    static void expectError(String[] args, String expected) throws Exception {
-        FarProcess.Outcome run = FarProcess.run(args);
-        assertThat(run.exitCode()).as("exit code of far %s", String.join(" ", args)).isNotZero();
-        String errorLines = run.stderr().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
-                .reduce("", (a, b) -> a + b + "\n");
-        assertThat(errorLines.lines().count()).as(errorLines).isEqualTo(1);
-        assertThat(errorLines).startsWith("far: error: ").contains(expected);
-        assertThat(run.stdout()).isEmpty();
     }
 }

@@ -60,26 +60,26 @@ class SynthAndBenchCommandIT {
     @Test
     void badInputGivesOneLineErrors() throws Exception {
         Path existing = Files.writeString(dir.resolve("keep.gguf"), "do not overwrite");
-        GenerateCommandIT.expectError(new String[]{"synth", "--out", existing.toString()}, "exists");
+        FarProcess.expectOneLineError(new String[]{"synth", "--out", existing.toString()}, "exists");
         assertThat(Files.readString(existing)).isEqualTo("do not overwrite");
-        GenerateCommandIT.expectError(new String[]{"synth", "--type", "Q4_K", "--out", dir.resolve("x.gguf").toString()},
+        FarProcess.expectOneLineError(new String[]{"synth", "--type", "Q4_K", "--out", dir.resolve("x.gguf").toString()},
                 "Q4_K");
-        GenerateCommandIT.expectError(new String[]{"synth", "--shape", "huge", "--out", dir.resolve("y.gguf").toString()},
+        FarProcess.expectOneLineError(new String[]{"synth", "--shape", "huge", "--out", dir.resolve("y.gguf").toString()},
                 "huge");
-        GenerateCommandIT.expectError(new String[]{"bench", "--model", dir.resolve("missing.gguf").toString()},
+        FarProcess.expectOneLineError(new String[]{"bench", "--model", dir.resolve("missing.gguf").toString()},
                 "not found");
         Path model = dir.resolve("tiny.gguf");
         SyntheticLlama.small(GgmlType.Q8_0).write(model);
-        GenerateCommandIT.expectError(new String[]{"bench", "--model", model.toString(), "--runs", "0"}, "runs");
+        FarProcess.expectOneLineError(new String[]{"bench", "--model", model.toString(), "--runs", "0"}, "runs");
     }
 
     @Test
     void unsupportedArchitectureAndTypeAreNamed() throws Exception {
         Path gpt2 = dir.resolve("gpt2.gguf");
         SyntheticLlama.small(GgmlType.Q8_0).writer().put("general.architecture", GgufValue.string("gpt2")).write(gpt2);
-        GenerateCommandIT.expectError(new String[]{"generate", "--model", gpt2.toString()}, "gpt2");
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", gpt2.toString()}, "gpt2");
 
         Path kquant = org.farnode.app.testing.SharedData.require("testdata/kquants/tiny-llama-Q4_K_M-pure.gguf");
-        GenerateCommandIT.expectError(new String[]{"generate", "--model", kquant.toString()}, "Q4_K");
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", kquant.toString()}, "Q4_K");
     }
 }

@@ -1,5 +1,7 @@
 package org.farnode.app.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +46,21 @@ public final class FarProcess {
     }
 
     /** {@code ./far} at the repository root (the parent of the module directory Maven runs tests in). */
+    /**
+     * Runs {@code far} with {@code args} and checks it failed as a user should see it: non-zero
+     * exit, nothing on stdout, and exactly one stderr line {@code far: error: ...} containing
+     * {@code expected} (the JVM's incubator-module notice aside).
+     */
+    public static void expectOneLineError(String[] args, String expected) throws Exception {
+        Outcome run = run(args);
+        assertThat(run.exitCode()).as("exit code of far %s", String.join(" ", args)).isNotZero();
+        String errorLines = run.stderr().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .reduce("", (a, b) -> a + b + "\n");
+        assertThat(errorLines.lines().count()).as(errorLines).isEqualTo(1);
+        assertThat(errorLines).startsWith("far: error: ").contains(expected);
+        assertThat(run.stdout()).isEmpty();
+    }
+
     public static Path launcher() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path far = dir.resolve("far");
