@@ -1,8 +1,6 @@
 package org.farnode.app.cli;
 
-import org.farnode.app.gateway.GatewayModel;
 import org.farnode.app.gateway.GenerationResult;
-import org.farnode.app.gateway.Generator;
 import org.farnode.app.gateway.SamplingSettings;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.app.shard.LayerRange;
@@ -32,23 +30,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--prompt", defaultValue = "", description = "Prompt text (default: empty, start from BOS).")
-    String prompt;
-
-    @Option(names = "--max-tokens", defaultValue = "256", description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy; higher = more random (default: ${DEFAULT-VALUE}).")
-    float temperature;
-
-    @Option(names = "--top-k", defaultValue = "40", description = "Sample among the k most likely tokens; 0 = all (default: ${DEFAULT-VALUE}).")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "0.95", description = "Nucleus sampling threshold in (0, 1] (default: ${DEFAULT-VALUE}).")
-    float topP;
-
-    @Option(names = "--seed", description = "Random seed for sampling (default: from the clock; printed with --stats).")
-    Long seed;
+    @Mixin
+    GenerationOptions generation;
 
     @Option(names = "--shards", description = "Run as a local route of shards, e.g. 0:2,2:5 (default: one shard with every layer).")
     String shards;
@@ -61,32 +44,19 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("--max-tokens must be >= 0, got " + maxTokens);
-        }
-        long usedSeed = seed != null ? seed : System.nanoTime();
-        SamplingSettings sampling = new SamplingSettings(temperature, topK, topP, usedSeed);
+        SamplingSettings sampling = generation.sampling();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open();
              Backend backend = backendOptions.open()) {
             Ops ops = backend.ops();
             List<ShardStage> route = route(loaded, ops);
-            Generator generator = new Generator(new GatewayModel(loaded.weights(), ops), loaded.tokenizer(), route);
-            int[] promptTokens = generator.promptTokens(prompt);
-            out.print(prompt);
-            out.flush();
-            GenerationResult result = generator.generate(promptTokens, maxTokens, sampling, (id, text) -> {
-                out.print(text);
-                out.flush();
-            });
-            out.println();
-            out.flush();
+            GenerationResult result = generation.generate(loaded, ops, route, sampling, out);
             route.forEach(ShardStage::close);
             if (stats) {
                 err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; seed %d; %s%n",
                         result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,
-                        result.decodeTokensPerSecond(), result.stopReason(), usedSeed, backend.description());
+                        result.decodeTokensPerSecond(), result.stopReason(), generation.usedSeed(), backend.description());
             }
         }
         return 0;

@@ -1,0 +1,56 @@
+package org.farnode.app.cli;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.farnode.app.codec.HiddenStateCodecs;
+import org.farnode.app.model.LoadedModel;
+import org.farnode.app.model.ModelFingerprint;
+import org.farnode.app.peer.PeerAddress;
+import org.farnode.backend.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code far gateway}: generates with the model's layers served by remote nodes; tokens stay here. */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = "Generate text with the layers run by remote nodes; only hidden states leave this machine.")
+final class GatewayCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--peer", required = true, description = "A node as HOST:PORT@NODEID (repeat for each node).")
+    List<String> peers;
+
+    @Mixin
+    GenerationOptions generation;
+
+    @Option(names = "--codec", defaultValue = "fp32", description = "Hidden-state codec: fp32 (exact) or fp16 (default: ${DEFAULT-VALUE}).")
+    String codec;
+
+    @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for a node's answer (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        List<PeerAddress> addresses = peers.stream().map(PeerAddress::parse).toList();
+        var chosenCodec = HiddenStateCodecs.byName(codec);
+        generation.sampling();
+        try (LoadedModel loaded = model.open();
+             Backend backend = backendOptions.open()) {
+            RemoteGeneration.run(loaded, ModelFingerprint.of(loaded.path()), addresses, chosenCodec,
+                    Duration.ofSeconds(timeoutSeconds), generation, backend, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,118 @@
+package org.farnode.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.farnode.app.identity.NodeIdentity;
+import org.farnode.app.model.LoadedModel;
+import org.farnode.app.model.ModelFingerprint;
+import org.farnode.app.node.NodeServer;
+import org.farnode.app.node.NodeService;
+import org.farnode.app.node.NodeSettings;
+import org.farnode.app.peer.PeerAddress;
+import org.farnode.app.protocol.ModelId;
+import org.farnode.app.shard.LayerRange;
+import org.farnode.app.shard.ShardRunner;
+import org.farnode.app.swarm.ReadyLine;
+import org.farnode.backend.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code far node}: serves a layer range of a model to gateways until stopped. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Serve a range of a model's layers to gateways over TLS until stopped (Ctrl-C or SIGTERM).")
+final class NodeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--layers", required = true, description = "Layers to serve, A:B meaning A to B-1.")
+    String layers;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "7411", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", description = "Where the node keeps its key pair (default: ~/.local/share/far-node).")
+    Path dataDirectory;
+
+    @Option(names = "--kv-memory-mb", defaultValue = "4096", description = "Memory all sessions' KV caches may use, in MiB (default: ${DEFAULT-VALUE}).")
+    long kvMemoryMb;
+
+    @Option(names = "--idle-timeout", defaultValue = "300", description = "Seconds after which an unused session is wiped (default: ${DEFAULT-VALUE}).")
+    long idleSeconds;
+
+    @Option(names = "--stop-with-parent", hidden = true, description = "Stop when the process that started this one exits (used by far swarm).")
+    boolean stopWithParent;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+        }
+        if (kvMemoryMb < 1) {
+            throw new IllegalArgumentException("--kv-memory-mb must be at least 1, got " + kvMemoryMb);
+        }
+        if (idleSeconds < 1) {
+            throw new IllegalArgumentException("--idle-timeout must be at least 1 second, got " + idleSeconds);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        NodeSettings settings = NodeSettings.defaults().withKvBudgetBytes(kvMemoryMb << 20)
+                .withIdleTimeout(Duration.ofSeconds(idleSeconds));
+        LoadedModel loaded = model.open();
+        LayerRange range = LayerRange.parse(layers, loaded.config().blockCount());
+        err.println("far node: hashing " + loaded.path() + " for its model id...");
+        ModelId modelId = ModelFingerprint.of(loaded.path());
+        NodeIdentity identity = NodeIdentity.loadOrCreate(dataDirectory != null ? dataDirectory : defaultDataDirectory());
+        Backend backend = backendOptions.open();
+        NodeService service = new NodeService(new ShardRunner(loaded.weights(), range, backend.ops()), modelId,
+                identity.nodeId(), backend.description(), settings);
+        NodeServer server = NodeServer.start(service, identity, host, port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            err.println("far node: stopped; served " + service.traffic());
+            err.flush();
+            backend.close();
+            closeQuietly(loaded);
+            stopped.countDown();
+        }, "node-shutdown"));
+        if (stopWithParent) {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        }
+        err.println("far node: node " + identity.nodeId() + " serves layers " + range + " of model " + modelId.shortHex()
+                + " (" + loaded.path().getFileName() + ") on " + host + ":" + server.port() + " with " + backend.description());
+        out.println(new ReadyLine(new PeerAddress(host, server.port(), identity.nodeId()), range, modelId).format());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    static Path defaultDataDirectory() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("far-node");
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // the process is exiting
+        }
+    }
+}

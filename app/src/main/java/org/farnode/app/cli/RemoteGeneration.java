@@ -1,0 +1,53 @@
+package org.farnode.app.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.gateway.GenerationResult;
+import org.farnode.app.gateway.PeerRoute;
+import org.farnode.app.gateway.SamplingSettings;
+import org.farnode.app.model.LoadedModel;
+import org.farnode.app.peer.PeerAddress;
+import org.farnode.app.peer.RemoteShardStage;
+import org.farnode.app.protocol.ModelId;
+import org.farnode.backend.Backend;
+
+/** The gateway's job in {@code far gateway} and {@code far swarm}: generate through remote nodes, then report each hop. */
+final class RemoteGeneration {
+    private RemoteGeneration() {
+    }
+
+    static void run(LoadedModel loaded, ModelId modelId, List<PeerAddress> peers, HiddenStateCodec codec, Duration timeout,
+                    GenerationOptions generation, Backend gatewayBackend, PrintWriter out, PrintWriter err) {
+        SamplingSettings sampling = generation.sampling();
+        try (PeerRoute route = PeerRoute.open(peers, modelId, loaded.config().blockCount(), codec, timeout)) {
+            GenerationResult result = generation.generate(loaded, gatewayBackend.ops(), route.stages(), sampling, out);
+            route.closeSessions();
+            err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; codec %s%n",
+                    result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,
+                    result.decodeTokensPerSecond(), result.stopReason(), codec.name());
+            printHops(route.stages(), err);
+        }
+    }
+
+    /** One row per hop: the gateway's counts, and whether the node's own counts agree. */
+    static void printHops(List<RemoteShardStage> stages, PrintWriter err) {
+        err.printf("%-4s %-12s %-9s %12s %12s %8s %10s %12s  %s%n", "hop", "node", "layers", "bytes sent", "bytes recv",
+                "windows", "positions", "positions/s", "node's count");
+        for (int i = 0; i < stages.size(); i++) {
+            RemoteShardStage stage = stages.get(i);
+            var seen = stage.traffic();
+            var node = stage.nodeReport();
+            String agreement = node == null ? "not reported"
+                    : node.bytesReceived() == seen.bytesSent() && node.bytesSent() == seen.bytesReceived()
+                            && node.windows() == seen.windows() && node.positions() == seen.positions() ? "same"
+                    : "DIFFERS: node received " + node.bytesReceived() + ", sent " + node.bytesSent() + ", "
+                            + node.windows() + " windows";
+            err.printf("%-4d %-12s %-9s %12d %12d %8d %10d %12.1f  %s%n", i + 1,
+                    stage.peer().address().nodeId().substring(0, 12), stage.layers(), seen.bytesSent(),
+                    seen.bytesReceived(), seen.windows(), seen.positions(), seen.positionsPerSecond(), agreement);
+        }
+        err.flush();
+    }
+}

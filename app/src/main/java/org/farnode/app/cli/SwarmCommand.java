@@ -1,0 +1,122 @@
+package org.farnode.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.farnode.app.codec.HiddenStateCodecs;
+import org.farnode.app.directory.InMemoryDirectory;
+import org.farnode.app.directory.NodeRecord;
+import org.farnode.app.directory.Route;
+import org.farnode.app.model.LoadedModel;
+import org.farnode.app.model.ModelFingerprint;
+import org.farnode.app.protocol.ModelId;
+import org.farnode.app.shard.LayerRange;
+import org.farnode.app.swarm.NodeProcess;
+import org.farnode.backend.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code far swarm}: a whole network on this machine. Starts N node processes on loopback, each
+ * serving a share of the layers, generates through them as a gateway, reports every hop, and
+ * stops the nodes.
+ */
+@Command(name = "swarm", mixinStandardHelpOptions = true,
+        description = "Start N local node processes sharing the model's layers, generate through them, report each hop, stop them.")
+final class SwarmCommand implements Callable<Integer> {
+    private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration NODE_STOP_GRACE = Duration.ofSeconds(10);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Node processes to start (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Mixin
+    GenerationOptions generation;
+
+    @Option(names = "--codec", defaultValue = "fp32", description = "Hidden-state codec: fp32 (exact) or fp16 (default: ${DEFAULT-VALUE}).")
+    String codec;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        var chosenCodec = HiddenStateCodecs.byName(codec);
+        generation.sampling();
+        PrintWriter err = spec.commandLine().getErr();
+        try (LoadedModel loaded = model.open();
+             Backend backend = backendOptions.open()) {
+            List<LayerRange> split = Route.evenSplit(loaded.config().blockCount(), nodes);
+            ModelId modelId = ModelFingerprint.of(loaded.path());
+            Path workDirectory = Files.createTempDirectory("far-swarm-");
+            List<NodeProcess> started = new ArrayList<>();
+            try {
+                InMemoryDirectory directory = new InMemoryDirectory();
+                for (int i = 0; i < split.size(); i++) {
+                    NodeProcess node = NodeProcess.start(nodeArguments(i, split.get(i), workDirectory),
+                            workDirectory.resolve("node-" + (i + 1) + ".log"), NODE_START_TIMEOUT);
+                    started.add(node);
+                    directory.announce(new NodeRecord(node.ready().address(), node.ready().model(), node.ready().layers()));
+                    err.printf("node %d: pid %d, layers %s, %s%n", i + 1, node.pid(), node.ready().layers(),
+                            node.ready().address().describe());
+                }
+                err.flush();
+                var peers = Route.plan(directory.nodesServing(modelId), loaded.config().blockCount()).hops().stream()
+                        .map(NodeRecord::address).toList();
+                RemoteGeneration.run(loaded, modelId, peers, chosenCodec, Duration.ofSeconds(120), generation, backend,
+                        spec.commandLine().getOut(), err);
+            } finally {
+                stopAll(started, err);
+                deleteQuietly(workDirectory);
+            }
+        }
+        return 0;
+    }
+
+    private List<String> nodeArguments(int index, LayerRange layers, Path workDirectory) {
+        List<String> arguments = new ArrayList<>(List.of("--model", model.model.toString(),
+                "--layers", layers.start() + ":" + layers.end(), "--host", "127.0.0.1", "--port", "0",
+                "--data-dir", workDirectory.resolve("node-" + (index + 1)).toString(), "--stop-with-parent"));
+        if (model.tokenizer != null) {
+            arguments.addAll(List.of("--tokenizer", model.tokenizer.toString()));
+        }
+        if (backendOptions.threads != null) {
+            arguments.addAll(List.of("--threads", backendOptions.threads.toString()));
+        }
+        return arguments;
+    }
+
+    private static void stopAll(List<NodeProcess> nodes, PrintWriter err) throws InterruptedException {
+        List<String> codes = new ArrayList<>();
+        for (NodeProcess node : nodes) {
+            codes.add(String.valueOf(node.stop(NODE_STOP_GRACE)));
+        }
+        if (!nodes.isEmpty()) {
+            err.println("stopped " + nodes.size() + " nodes (exit codes " + String.join(", ", codes) + ")");
+            err.flush();
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.farnode.app.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.directory.NodeRecord;
+import org.farnode.app.directory.Route;
+import org.farnode.app.peer.PeerAddress;
+import org.farnode.app.peer.PeerClient;
+import org.farnode.app.peer.RemoteShardStage;
+import org.farnode.app.protocol.ModelId;
+import org.farnode.app.shard.LayerRange;
+
+/**
+ * A session's route through remote nodes: connects to the peers, learns their layer ranges from
+ * the handshake, plans a route that covers every layer, and opens one session per hop.
+ *
+ * <p>The gateway sends each window to every hop in turn and gets the result back before the next
+ * hop (a star, not a chain): nodes never talk to each other, so none learns who else serves the
+ * session, and a failed hop is seen by the gateway at once.
+ */
+public final class PeerRoute implements AutoCloseable {
+    private final List<PeerClient> clients;
+    private final List<RemoteShardStage> stages;
+
+    private PeerRoute(List<PeerClient> clients, List<RemoteShardStage> stages) {
+        this.clients = clients;
+        this.stages = stages;
+    }
+
+    /**
+     * Connects to {@code peers} for {@code model} and opens a session on each hop of a route
+     * through them; peers the route does not need are disconnected.
+     */
+    public static PeerRoute open(List<PeerAddress> peers, ModelId model, int blockCount, HiddenStateCodec codec,
+                                 Duration timeout) {
+        List<PeerClient> clients = new ArrayList<>();
+        try {
+            for (PeerAddress peer : peers) {
+                clients.add(PeerClient.connect(peer, model, timeout));
+            }
+            List<NodeRecord> records = clients.stream()
+                    .map(c -> new NodeRecord(c.address(), model, new LayerRange(c.welcome().firstLayer(), c.welcome().endLayer())))
+                    .toList();
+            Route route = Route.plan(records, blockCount);
+            List<PeerClient> used = new ArrayList<>();
+            for (NodeRecord hop : route.hops()) {
+                used.add(clients.get(records.indexOf(hop)));
+            }
+            clients.stream().filter(c -> !used.contains(c)).forEach(PeerClient::close);
+            List<RemoteShardStage> stages = new ArrayList<>();
+            PeerRoute opened = new PeerRoute(used, stages);
+            try {
+                for (PeerClient client : used) {
+                    stages.add(client.openSession(codec));
+                }
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            return opened;
+        } catch (RuntimeException e) {
+            clients.forEach(PeerClient::close);
+            throw e;
+        }
+    }
+
+    /** The hops in layer order, each a session on its node. */
+    public List<RemoteShardStage> stages() {
+        return stages;
+    }
+
+    /** Ends every session (each node reports its traffic count), leaving the connections open. */
+    public void closeSessions() {
+        RuntimeException first = null;
+        for (RemoteShardStage stage : stages) {
+            try {
+                stage.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Closes the connections (sessions not yet closed are wiped by their nodes when the connection drops). */
+    @Override
+    public void close() {
+        clients.forEach(PeerClient::close);
+    }
+}

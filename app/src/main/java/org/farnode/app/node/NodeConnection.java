@@ -1,0 +1,260 @@
+package org.farnode.app.node;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.codec.HiddenStateCodecs;
+import org.farnode.app.protocol.ErrorCode;
+import org.farnode.app.protocol.MessageCodec;
+import org.farnode.app.protocol.PeerMessage;
+import org.farnode.app.protocol.PeerMessage.CloseSession;
+import org.farnode.app.protocol.PeerMessage.ErrorReply;
+import org.farnode.app.protocol.PeerMessage.Forward;
+import org.farnode.app.protocol.PeerMessage.ForwardResult;
+import org.farnode.app.protocol.PeerMessage.Hello;
+import org.farnode.app.protocol.PeerMessage.OpenSession;
+import org.farnode.app.protocol.PeerMessage.SessionClosed;
+import org.farnode.app.protocol.PeerMessage.SessionOpened;
+import org.farnode.app.protocol.PeerMessage.Truncate;
+import org.farnode.app.protocol.PeerMessage.Truncated;
+import org.farnode.app.protocol.PeerMessage.Welcome;
+import org.farnode.app.protocol.ProtocolException;
+import org.farnode.app.shard.HiddenStates;
+
+/**
+ * One gateway's connection to this node: the handshake, then its sessions. Every method runs on
+ * the node's compute thread, so sessions need no locks and requests are answered in order.
+ */
+final class NodeConnection {
+    /** Expired session ids remembered per connection, to say "expired" rather than "unknown". */
+    private static final int REMEMBERED_EXPIRED = 1024;
+
+    private final NodeService node;
+    private final PeerLink link;
+    private final Map<Long, NodeSession> sessions = new HashMap<>();
+    private final Set<Long> expired = new LinkedHashSet<>();
+    private boolean welcomed;
+    private boolean closed;
+
+    NodeConnection(NodeService node, PeerLink link) {
+        this.node = node;
+        this.link = link;
+    }
+
+    /** Handles one message that arrived in a frame of {@code frameBytes} bytes. */
+    void receive(PeerMessage message) {
+        if (closed) {
+            return;
+        }
+        long frameBytes = MessageCodec.frameSize(message);
+        node.traffic().received(frameBytes);
+        NodeSession session = sessions.get(message.sessionId());
+        if (session != null) {
+            session.traffic.received(frameBytes);
+            session.lastUsedNanos = node.nanoTime();
+        }
+        try {
+            switch (message) {
+                case Hello hello -> welcome(hello);
+                case OpenSession open -> requireWelcomed().open(open);
+                case Forward forward -> requireWelcomed().forward(forward, requireSession(forward.sessionId()));
+                case Truncate truncate -> requireWelcomed().truncate(truncate, requireSession(truncate.sessionId()));
+                case CloseSession close -> requireWelcomed().close(requireSession(close.sessionId()));
+                default -> throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE_TYPE, message.getClass().getSimpleName()
+                        + " is a message nodes send, not one they accept");
+            }
+        } catch (ProtocolException e) {
+            fail(message.sessionId(), e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            fail(message.sessionId(), ErrorCode.INTERNAL, "node failed: " + e);
+        }
+    }
+
+    /** Sends an error for a broken frame (seen by the decoder) and hangs up where the code says so. */
+    void protocolError(ProtocolException e) {
+        fail(0, e.code(), e.getMessage());
+    }
+
+    /** The connection is gone: wipe every session it had. */
+    void disconnected() {
+        closed = true;
+        for (NodeSession session : sessions.values()) {
+            discard(session);
+        }
+        sessions.clear();
+    }
+
+    /** Wipes sessions unused since before {@code cutoffNanos}. */
+    void expireIdle(long cutoffNanos) {
+        var iterator = sessions.values().iterator();
+        while (iterator.hasNext()) {
+            NodeSession session = iterator.next();
+            if (session.lastUsedNanos - cutoffNanos < 0) {
+                iterator.remove();
+                discard(session);
+                remember(session.id);
+            }
+        }
+    }
+
+    int openSessions() {
+        return sessions.size();
+    }
+
+    private void welcome(Hello hello) {
+        if (welcomed) {
+            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "Hello after the handshake is done");
+        }
+        if (hello.protocolVersion() != PeerMessage.PROTOCOL_VERSION) {
+            throw new ProtocolException(ErrorCode.WRONG_PROTOCOL_VERSION, "this node speaks protocol version "
+                    + PeerMessage.PROTOCOL_VERSION + ", the gateway sent version " + hello.protocolVersion());
+        }
+        if (!hello.modelId().equals(node.modelId())) {
+            throw new ProtocolException(ErrorCode.WRONG_MODEL, "this node serves model " + node.modelId().hex()
+                    + ", the gateway asked for model " + hello.modelId().hex());
+        }
+        welcomed = true;
+        reply(null, new Welcome(PeerMessage.PROTOCOL_VERSION, node.nodeId(), node.modelId(), node.layers().start(),
+                node.layers().end(), node.backend(), node.kvBudget().freeBytes(), node.openSessions()));
+    }
+
+    private NodeConnection requireWelcomed() {
+        if (!welcomed) {
+            throw new ProtocolException(ErrorCode.HANDSHAKE_REQUIRED, "the first message on a connection must be Hello");
+        }
+        return this;
+    }
+
+    private void open(OpenSession open) {
+        if (sessions.containsKey(open.sessionId())) {
+            throw new ProtocolException(ErrorCode.SESSION_EXISTS, "session " + open.sessionId() + " is already open");
+        }
+        HiddenStateCodec codec = HiddenStateCodecs.byId(open.codecId()).orElseThrow(() -> new ProtocolException(
+                ErrorCode.UNKNOWN_CODEC, "codec " + open.codecId() + " is unknown; this node knows "
+                + String.join(", ", HiddenStateCodecs.all().stream().map(c -> c.id() + " (" + c.name() + ")").toList())));
+        expired.remove(open.sessionId());
+        NodeSession session = new NodeSession(open.sessionId(), codec, node.runner().openSession(), node.nanoTime());
+        sessions.put(session.id, session);
+        session.traffic.received(MessageCodec.frameSize(open));
+        reply(session, new SessionOpened(session.id, codec.id(), node.runner().config().contextLength()));
+    }
+
+    private void forward(Forward forward, NodeSession session) {
+        if (forward.codecId() != session.codec.id()) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_CODEC, "session " + session.id + " was opened with codec "
+                    + session.codec.name() + " (" + session.codec.id() + "), the window is in codec " + forward.codecId());
+        }
+        int context = node.runner().config().contextLength();
+        int cached = session.shard.length();
+        if (forward.positions() < 1 || forward.startPosition() != cached
+                || (long) forward.startPosition() + forward.positions() > context) {
+            throw new ProtocolException(ErrorCode.WINDOW_OUT_OF_RANGE, "window of " + forward.positions()
+                    + " positions from " + forward.startPosition() + " does not fit: the session holds " + cached
+                    + " positions, so a window must start at " + cached + ", have at least one position, and end by "
+                    + "the context length " + context);
+        }
+        HiddenStates input = decode(session, forward);
+        if (!node.kvBudget().tryReserve(forward.positions())) {
+            throw new ProtocolException(ErrorCode.OUT_OF_CAPACITY, "this node's KV cache budget of "
+                    + node.kvBudget().limitBytes() + " bytes is used up (" + node.kvBudget().freeBytes()
+                    + " bytes free, the window needs " + forward.positions() * node.kvBudget().bytesPerPosition() + ")");
+        }
+        session.reservedPositions += forward.positions();
+        HiddenStates output = session.shard.forward(forward.startPosition(), input);
+        session.traffic.window(forward.positions());
+        node.traffic().window(forward.positions());
+        reply(session, new ForwardResult(session.id, forward.startPosition(), forward.positions(), session.codec.id(),
+                session.codec.encode(output)));
+    }
+
+    private HiddenStates decode(NodeSession session, Forward forward) {
+        int width = node.runner().config().embeddingLength();
+        HiddenStates states;
+        try {
+            states = session.codec.decode(forward.payload(), forward.positions(), width);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_HIDDEN_STATE, e.getMessage());
+        }
+        float[] values = states.values();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new ProtocolException(ErrorCode.BAD_HIDDEN_STATE, "hidden state value " + values[i] + " at position "
+                        + (forward.startPosition() + i / width) + ", index " + i % width + " is not a finite number");
+            }
+        }
+        return states;
+    }
+
+    private void truncate(Truncate truncate, NodeSession session) {
+        int cached = session.shard.length();
+        if (truncate.length() < 0 || truncate.length() > cached) {
+            throw new ProtocolException(ErrorCode.WINDOW_OUT_OF_RANGE, "cannot truncate session " + session.id + " to "
+                    + truncate.length() + " positions: it holds " + cached);
+        }
+        session.shard.truncate(truncate.length());
+        node.kvBudget().release(session.reservedPositions - truncate.length());
+        session.reservedPositions = truncate.length();
+        reply(session, new Truncated(session.id, truncate.length()));
+    }
+
+    private void close(NodeSession session) {
+        sessions.remove(session.id);
+        discard(session);
+        TrafficCounters t = session.traffic;
+        SessionClosed closed = new SessionClosed(session.id, t.bytesReceived(), t.bytesSent(), (int) t.windows(), t.positions());
+        node.traffic().sent(MessageCodec.frameSize(closed));
+        link.send(closed);
+    }
+
+    private NodeSession requireSession(long id) {
+        NodeSession session = sessions.get(id);
+        if (session != null) {
+            return session;
+        }
+        if (expired.contains(id)) {
+            throw new ProtocolException(ErrorCode.SESSION_EXPIRED, "session " + id + " expired after "
+                    + node.settings().idleTimeout().toSeconds() + " s without use and its cache was wiped; open a new session");
+        }
+        throw new ProtocolException(ErrorCode.UNKNOWN_SESSION, "session " + id + " is not open on this connection");
+    }
+
+    private void discard(NodeSession session) {
+        session.shard.close();
+        node.kvBudget().release(session.reservedPositions);
+        session.reservedPositions = 0;
+    }
+
+    private void remember(long id) {
+        expired.add(id);
+        if (expired.size() > REMEMBERED_EXPIRED) {
+            expired.remove(expired.iterator().next());
+        }
+    }
+
+    private void reply(NodeSession session, PeerMessage message) {
+        long bytes = MessageCodec.frameSize(message);
+        node.traffic().sent(bytes);
+        if (session != null) {
+            session.traffic.sent(bytes);
+        }
+        link.send(message);
+    }
+
+    private void fail(long sessionId, ErrorCode code, String text) {
+        ErrorReply error = new ErrorReply(sessionId, code, text);
+        NodeSession session = sessions.get(sessionId);
+        long bytes = MessageCodec.frameSize(error);
+        node.traffic().sent(bytes);
+        if (session != null) {
+            session.traffic.sent(bytes);
+        }
+        if (code.closesConnection()) {
+            closed = true;
+            link.sendAndClose(error);
+        } else {
+            link.send(error);
+        }
+    }
+}

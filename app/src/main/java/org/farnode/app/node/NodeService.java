@@ -1,0 +1,129 @@
+package org.farnode.app.node;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.farnode.app.model.ModelConfig;
+import org.farnode.app.protocol.ModelId;
+import org.farnode.app.shard.LayerRange;
+import org.farnode.app.shard.ShardRunner;
+
+/**
+ * What a node serves, independent of sockets: a shard of one model, its sessions' KV budget,
+ * its traffic counters, and the one compute thread on which every request runs. One thread,
+ * because the backend already spreads each matrix product over all cores; requests of all
+ * sessions take turns window by window.
+ */
+public final class NodeService implements AutoCloseable {
+    private final ShardRunner runner;
+    private final ModelId modelId;
+    private final String nodeId;
+    private final String backend;
+    private final NodeSettings settings;
+    private final KvBudget kvBudget;
+    private final TrafficCounters traffic = new TrafficCounters();
+    private final Set<NodeConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService compute;
+
+    public NodeService(ShardRunner runner, ModelId modelId, String nodeId, String backend, NodeSettings settings) {
+        this.runner = runner;
+        this.modelId = modelId;
+        this.nodeId = nodeId;
+        this.backend = backend;
+        this.settings = settings;
+        ModelConfig config = runner.config();
+        this.kvBudget = new KvBudget(settings.kvBudgetBytes(), 2L * Float.BYTES * config.kvDimension() * runner.range().size());
+        this.compute = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "node-compute");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long sweepMillis = Math.max(10, Math.min(5_000, settings.idleTimeout().toMillis() / 4));
+        compute.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A new connection whose replies go to {@code link}. */
+    NodeConnection connect(PeerLink link) {
+        NodeConnection connection = new NodeConnection(this, link);
+        connections.add(connection);
+        return connection;
+    }
+
+    /** Runs {@code work} for {@code connection} on the compute thread, after everything queued before it. */
+    void submit(Runnable work) {
+        compute.execute(work);
+    }
+
+    void disconnect(NodeConnection connection) {
+        compute.execute(() -> {
+            connection.disconnected();
+            connections.remove(connection);
+        });
+    }
+
+    private void expireIdleSessions() {
+        long cutoff = nanoTime() - settings.idleTimeout().toNanos();
+        for (NodeConnection connection : connections) {
+            connection.expireIdle(cutoff);
+        }
+    }
+
+    long nanoTime() {
+        return System.nanoTime();
+    }
+
+    public ShardRunner runner() {
+        return runner;
+    }
+
+    public ModelId modelId() {
+        return modelId;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public String backend() {
+        return backend;
+    }
+
+    public LayerRange layers() {
+        return runner.range();
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    KvBudget kvBudget() {
+        return kvBudget;
+    }
+
+    /** Traffic of every session and handshake this node has served. */
+    public TrafficCounters traffic() {
+        return traffic;
+    }
+
+    /** Sessions open on all connections (read on any thread; exact only on the compute thread). */
+    public int openSessions() {
+        return connections.stream().mapToInt(NodeConnection::openSessions).sum();
+    }
+
+    /** Free KV cache memory, in bytes. */
+    public long freeKvBytes() {
+        return kvBudget.freeBytes();
+    }
+
+    @Override
+    public void close() {
+        compute.shutdownNow();
+        try {
+            compute.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.farnode.app.node;
+
+import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.shard.ShardSession;
+
+/** One gateway session on this node: its shard session (KV cache), codec, traffic and last use. */
+final class NodeSession {
+    final long id;
+    final HiddenStateCodec codec;
+    final ShardSession shard;
+    final TrafficCounters traffic = new TrafficCounters();
+    long lastUsedNanos;
+    /** Positions reserved from the node's {@link KvBudget}: equal to the shard's cached length. */
+    int reservedPositions;
+
+    NodeSession(long id, HiddenStateCodec codec, ShardSession shard, long nowNanos) {
+        this.id = id;
+        this.codec = codec;
+        this.shard = shard;
+        this.lastUsedNanos = nowNanos;
+    }
+}

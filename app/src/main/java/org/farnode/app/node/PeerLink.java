@@ -1,0 +1,11 @@
+package org.farnode.app.node;
+
+import org.farnode.app.protocol.PeerMessage;
+
+/** Where a node connection's replies go: the channel in production, a list in tests. */
+interface PeerLink {
+    void send(PeerMessage message);
+
+    /** Sends {@code message}, then closes the connection once it is written. */
+    void sendAndClose(PeerMessage message);
+}

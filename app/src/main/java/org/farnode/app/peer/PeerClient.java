@@ -1,0 +1,228 @@
+package org.farnode.app.peer;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.identity.PeerTls;
+import org.farnode.app.protocol.ErrorCode;
+import org.farnode.app.protocol.MessageCodec;
+import org.farnode.app.protocol.ModelId;
+import org.farnode.app.protocol.PeerFrameDecoder;
+import org.farnode.app.protocol.PeerFrameEncoder;
+import org.farnode.app.protocol.PeerMessage;
+import org.farnode.app.protocol.PeerMessage.ErrorReply;
+import org.farnode.app.protocol.PeerMessage.Hello;
+import org.farnode.app.protocol.PeerMessage.Welcome;
+import org.farnode.app.shard.LayerRange;
+
+/**
+ * The gateway's connection to one node: TLS pinned to the node id it asked for, the handshake,
+ * and request/reply matching for any number of sessions (each has at most one request in flight).
+ * When the connection drops, every waiting request fails with a message naming the node and the
+ * layers it served.
+ */
+public final class PeerClient implements AutoCloseable {
+    /** Largest frame the gateway accepts from a node. */
+    private static final int MAX_FRAME_BYTES = 256 << 20;
+    private static final SecureRandom SESSION_IDS = new SecureRandom();
+
+    private final PeerAddress address;
+    private final Duration timeout;
+    private final EventLoopGroup loop;
+    private final Map<Long, CompletableFuture<PeerMessage>> waiting = new ConcurrentHashMap<>();
+    private final CompletableFuture<PeerMessage> handshake = new CompletableFuture<>();
+    private volatile Channel channel;
+    private volatile Welcome welcome;
+    private volatile String lostReason;
+
+    private PeerClient(PeerAddress address, Duration timeout) {
+        this.address = address;
+        this.timeout = timeout;
+        this.loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    /**
+     * Connects, checks the peer's key against its node id, and shakes hands for {@code model}.
+     *
+     * @throws PeerException naming the node when it cannot be reached, is another node, or refuses the model
+     */
+    public static PeerClient connect(PeerAddress address, ModelId model, Duration timeout) {
+        PeerClient client = new PeerClient(address, timeout);
+        try {
+            client.open(model);
+            return client;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private void open(ModelId model) {
+        var tls = PeerTls.clientContext(address.nodeId());
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), address.host(), address.port()),
+                                new PeerFrameDecoder(MAX_FRAME_BYTES), new PeerFrameEncoder(), new Replies());
+                    }
+                });
+        var connected = bootstrap.connect(address.host(), address.port()).awaitUninterruptibly();
+        if (!connected.isSuccess()) {
+            throw new PeerException("cannot reach " + address.describe() + ": " + connected.cause().getMessage(), connected.cause());
+        }
+        channel = connected.channel();
+        var tlsDone = channel.pipeline().get(SslHandler.class).handshakeFuture().awaitUninterruptibly();
+        if (!tlsDone.isSuccess()) {
+            throw new PeerException("TLS with " + address.describe() + " failed: " + rootMessage(tlsDone.cause()), tlsDone.cause());
+        }
+        channel.writeAndFlush(new Hello(PeerMessage.PROTOCOL_VERSION, model));
+        PeerMessage reply = await(handshake, "the handshake");
+        if (!(reply instanceof Welcome w)) {
+            throw new PeerException(address.describe() + " answered the handshake with " + reply, ErrorCode.MALFORMED_FRAME);
+        }
+        if (!w.nodeId().equals(address.nodeId())) {
+            throw new PeerException(address.describe() + " calls itself node " + w.nodeId(), ErrorCode.MALFORMED_FRAME);
+        }
+        welcome = w;
+    }
+
+    /** What the node said of itself in the handshake. */
+    public Welcome welcome() {
+        return welcome;
+    }
+
+    public PeerAddress address() {
+        return address;
+    }
+
+    public LayerRange layers() {
+        return new LayerRange(welcome.firstLayer(), welcome.endLayer());
+    }
+
+    /** {@code node … at host:port, layers [a, b)}: how errors name this peer. */
+    public String describe() {
+        return address.describe() + (welcome == null ? "" : " (layers " + layers() + ")");
+    }
+
+    /** Opens a session on the node whose hidden states travel in {@code codec}. */
+    public RemoteShardStage openSession(HiddenStateCodec codec) {
+        long id;
+        do {
+            id = SESSION_IDS.nextLong();
+        } while (id == 0 || waiting.containsKey(id));
+        return RemoteShardStage.open(this, id, codec);
+    }
+
+    /** Sends {@code request} and waits for the node's reply to that session. */
+    PeerMessage request(PeerMessage request) {
+        CompletableFuture<PeerMessage> reply = new CompletableFuture<>();
+        if (waiting.putIfAbsent(request.sessionId(), reply) != null) {
+            throw new IllegalStateException("session " + request.sessionId() + " already has a request in flight");
+        }
+        String lost = lostReason;
+        if (lost != null) {
+            waiting.remove(request.sessionId());
+            throw new PeerException(lost, (ErrorCode) null);
+        }
+        channel.writeAndFlush(request);
+        return await(reply, request.getClass().getSimpleName());
+    }
+
+    private PeerMessage await(CompletableFuture<PeerMessage> reply, String what) {
+        try {
+            PeerMessage message = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (message instanceof ErrorReply error) {
+                throw new PeerException(describe() + " refused " + what + ": " + error.message() + " [" + error.code() + "]",
+                        error.code());
+            }
+            return message;
+        } catch (TimeoutException e) {
+            throw new PeerException(describe() + " did not answer " + what + " within " + timeout.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof PeerException p ? p : new PeerException(describe() + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerException("interrupted while waiting for " + describe(), e);
+        }
+    }
+
+    static long frameBytes(PeerMessage message) {
+        return MessageCodec.frameSize(message);
+    }
+
+    @Override
+    public void close() {
+        Channel open = channel;
+        if (open != null) {
+            open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** Routes replies to the request of their session; fails everything waiting when the node hangs up. */
+    private final class Replies extends SimpleChannelInboundHandler<PeerMessage> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, PeerMessage message) {
+            if (message.sessionId() == 0) {
+                if (!handshake.isDone()) {
+                    handshake.complete(message);
+                } else if (message instanceof ErrorReply error) {
+                    lostReason = describe() + " closed the connection: " + error.message() + " [" + error.code() + "]";
+                }
+                return;
+            }
+            CompletableFuture<PeerMessage> reply = waiting.remove(message.sessionId());
+            if (reply != null) {
+                reply.complete(message);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            String reason = lostReason != null ? lostReason
+                    : "lost the connection to " + describe() + (welcome == null ? "" : "; layers " + layers() + " are unavailable");
+            lostReason = reason;
+            PeerException lost = new PeerException(reason, (ErrorCode) null);
+            handshake.completeExceptionally(lost);
+            waiting.values().forEach(reply -> reply.completeExceptionally(lost));
+            waiting.clear();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+            lostReason = "broken stream from " + describe() + ": " + rootMessage(root);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.farnode.app.peer;
+
+import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.protocol.ErrorCode;
+import org.farnode.app.protocol.PeerMessage;
+import org.farnode.app.protocol.PeerMessage.CloseSession;
+import org.farnode.app.protocol.PeerMessage.Forward;
+import org.farnode.app.protocol.PeerMessage.ForwardResult;
+import org.farnode.app.protocol.PeerMessage.OpenSession;
+import org.farnode.app.protocol.PeerMessage.SessionClosed;
+import org.farnode.app.protocol.PeerMessage.Truncate;
+import org.farnode.app.protocol.PeerMessage.Truncated;
+import org.farnode.app.shard.HiddenStates;
+import org.farnode.app.shard.LayerRange;
+import org.farnode.app.shard.ShardStage;
+
+/**
+ * One session on a remote node, as a stage of the gateway's route: windows of hidden states go
+ * out in the session's codec and come back through the node's layers. Counts the bytes of every
+ * frame of the session, as the node does, so both ends' counts can be compared.
+ */
+public final class RemoteShardStage implements ShardStage {
+    private final PeerClient peer;
+    private final long sessionId;
+    private final HiddenStateCodec codec;
+    private long bytesSent;
+    private long bytesReceived;
+    private int windows;
+    private long positions;
+    private long waitNanos;
+    private SessionClosed closedByNode;
+    private boolean closed;
+
+    private RemoteShardStage(PeerClient peer, long sessionId, HiddenStateCodec codec) {
+        this.peer = peer;
+        this.sessionId = sessionId;
+        this.codec = codec;
+    }
+
+    static RemoteShardStage open(PeerClient peer, long sessionId, HiddenStateCodec codec) {
+        RemoteShardStage stage = new RemoteShardStage(peer, sessionId, codec);
+        stage.exchange(new OpenSession(sessionId, codec.id()));
+        return stage;
+    }
+
+    @Override
+    public LayerRange layers() {
+        return peer.layers();
+    }
+
+    public PeerClient peer() {
+        return peer;
+    }
+
+    /** The id of this session on its node. */
+    public long sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public synchronized HiddenStates forward(int startPosition, HiddenStates window) {
+        long start = System.nanoTime();
+        PeerMessage reply = exchange(new Forward(sessionId, startPosition, window.positions(), codec.id(), codec.encode(window)));
+        waitNanos += System.nanoTime() - start;
+        if (!(reply instanceof ForwardResult result) || result.startPosition() != startPosition
+                || result.positions() != window.positions() || result.codecId() != codec.id()) {
+            throw new PeerException(peer.describe() + " answered a window of " + window.positions() + " positions from "
+                    + startPosition + " with " + reply, ErrorCode.MALFORMED_FRAME);
+        }
+        windows++;
+        positions += window.positions();
+        return codec.decode(result.payload(), result.positions(), window.width());
+    }
+
+    @Override
+    public synchronized void truncate(int length) {
+        PeerMessage reply = exchange(new Truncate(sessionId, length));
+        if (!(reply instanceof Truncated t) || t.length() != length) {
+            throw new PeerException(peer.describe() + " answered a truncation to " + length + " with " + reply, ErrorCode.MALFORMED_FRAME);
+        }
+    }
+
+    /** Ends the session; the node wipes its cache and reports its own count of the session's traffic. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        PeerMessage request = new CloseSession(sessionId);
+        bytesSent += PeerClient.frameBytes(request);
+        PeerMessage reply = peer.request(request);
+        if (reply instanceof SessionClosed report) {
+            closedByNode = report;
+        }
+    }
+
+    /** The gateway's count of this session's traffic on this hop. */
+    public synchronized HopTraffic traffic() {
+        return new HopTraffic(bytesSent, bytesReceived, windows, positions, waitNanos);
+    }
+
+    /** The node's own count, as reported when the session closed (null before {@link #close}). */
+    public synchronized SessionClosed nodeReport() {
+        return closedByNode;
+    }
+
+    private PeerMessage exchange(PeerMessage request) {
+        bytesSent += PeerClient.frameBytes(request);
+        PeerMessage reply = peer.request(request);
+        bytesReceived += PeerClient.frameBytes(reply);
+        return reply;
+    }
+}

@@ -1,0 +1,155 @@
+package org.farnode.app.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.farnode.app.codec.Fp16Codec;
+import org.farnode.app.codec.Fp32Codec;
+import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.node.NodeSettings;
+import org.farnode.app.peer.HopTraffic;
+import org.farnode.app.peer.PeerAddress;
+import org.farnode.app.peer.RemoteShardStage;
+import org.farnode.app.protocol.MessageCodec;
+import org.farnode.app.protocol.PeerMessage;
+import org.farnode.app.shard.LayerRange;
+import org.farnode.app.shard.ShardRunner;
+import org.farnode.app.shard.ShardStage;
+import org.farnode.app.testing.LocalNodes;
+import org.junit.jupiter.api.Test;
+
+/** Generation through real node servers on loopback sockets, with TLS, against the same model run in one process. */
+class PeerRouteTest {
+    private static final SamplingSettings GREEDY = new SamplingSettings(0, 0, 1, 1);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private static int[] localGreedy(LocalNodes nodes, String prompt, int maxTokens) {
+        ShardStage all = new ShardRunner(nodes.model().weights(), LayerRange.all(5), nodes.ops()).openSession();
+        Generator generator = new Generator(new GatewayModel(nodes.model().weights(), nodes.ops()), nodes.model().tokenizer(), List.of(all));
+        return generator.generate(prompt, maxTokens, GREEDY, (id, text) -> { }).generatedTokens();
+    }
+
+    private static GenerationResult remoteGreedy(LocalNodes nodes, PeerRoute route, String prompt, int maxTokens) {
+        Generator generator = new Generator(new GatewayModel(nodes.model().weights(), nodes.ops()), nodes.model().tokenizer(),
+                List.copyOf(route.stages()));
+        return generator.generate(prompt, maxTokens, GREEDY, (id, text) -> { });
+    }
+
+    @Test
+    void twoNodesGiveTheSameTokensAsOneProcessAndBothEndsCountTheSameBytes() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            List<PeerAddress> peers = List.of(nodes.start(new LayerRange(2, 5)), nodes.start(new LayerRange(0, 2)));
+            int[] expected = localGreedy(nodes, "", 256);
+            try (PeerRoute route = PeerRoute.open(peers, nodes.modelId(), 5, new Fp32Codec(), TIMEOUT)) {
+                assertThat(route.stages()).extracting(RemoteShardStage::layers)
+                        .containsExactly(new LayerRange(0, 2), new LayerRange(2, 5));
+                GenerationResult result = remoteGreedy(nodes, route, "", 256);
+                assertThat(result.generatedTokens()).containsExactly(expected);
+                route.closeSessions();
+                for (RemoteShardStage stage : route.stages()) {
+                    HopTraffic seen = stage.traffic();
+                    PeerMessage.SessionClosed node = stage.nodeReport();
+                    assertThat(node.bytesReceived()).as("bytes the node received = bytes the gateway sent").isEqualTo(seen.bytesSent());
+                    assertThat(node.bytesSent()).as("bytes the node sent = bytes the gateway received").isEqualTo(seen.bytesReceived());
+                    assertThat(node.windows()).isEqualTo(seen.windows()).isEqualTo(1 + 255);
+                    assertThat(node.positions()).isEqualTo(seen.positions()).isEqualTo(1 + 255);
+                    // OpenSession + 256 Forward + CloseSession, each window one 64-float position in fp32
+                    assertThat(seen.bytesSent()).isEqualTo(MessageCodec.frameSize(new PeerMessage.OpenSession(1, 1))
+                            + 256L * (26 + 64 * 4) + MessageCodec.frameSize(new PeerMessage.CloseSession(1)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void fp16HiddenStatesHalveTheWindowBytes() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            List<PeerAddress> peers = List.of(nodes.start(new LayerRange(0, 5)));
+            long[] sent = new long[2];
+            HiddenStateCodec[] codecs = {new Fp32Codec(), new Fp16Codec()};
+            for (int i = 0; i < 2; i++) {
+                try (PeerRoute route = PeerRoute.open(peers, nodes.modelId(), 5, codecs[i], TIMEOUT)) {
+                    assertThat(remoteGreedy(nodes, route, "Once upon a time", 20).generatedTokens()).hasSize(20);
+                    sent[i] = route.stages().getFirst().traffic().bytesSent();
+                }
+            }
+            assertThat(sent[1]).as("fp16 bytes sent against fp32's %d", sent[0]).isLessThan(sent[0] * 6 / 10);
+        }
+    }
+
+    @Test
+    void sixteenConcurrentSessionsOnTwoNodesEachGetTheirOwnCorrectOutput() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            List<PeerAddress> peers = List.of(nodes.start(new LayerRange(0, 3)), nodes.start(new LayerRange(3, 5)));
+            String[] prompts = new String[16];
+            int[][] expected = new int[16][];
+            for (int i = 0; i < 16; i++) {
+                prompts[i] = i % 2 == 0 ? "Once upon a time" + " there was".repeat(i / 2) : "Lily " + "and Tom ".repeat(i / 2);
+                expected[i] = localGreedy(nodes, prompts[i], 48);
+            }
+            ExecutorService gateways = Executors.newFixedThreadPool(16);
+            try {
+                List<Future<int[]>> results = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    String prompt = prompts[i];
+                    results.add(gateways.submit(() -> {
+                        try (PeerRoute route = PeerRoute.open(peers, nodes.modelId(), 5, new Fp32Codec(), TIMEOUT)) {
+                            return remoteGreedy(nodes, route, prompt, 48).generatedTokens();
+                        }
+                    }));
+                }
+                for (int i = 0; i < 16; i++) {
+                    assertThat(results.get(i).get(2, TimeUnit.MINUTES)).as("session %d: %s", i, prompts[i]).containsExactly(expected[i]);
+                }
+            } finally {
+                gateways.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aNodeReceivesOnlyProtocolFramingAndEncodedHiddenStates() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            PeerAddress peer = nodes.start(new LayerRange(0, 5), NodeSettings.defaults(),
+                    (connection, bytes) -> { synchronized (received) { received.writeBytes(bytes); } });
+            HiddenStateCodec codec = new Fp32Codec();
+            GatewayModel gateway = new GatewayModel(nodes.model().weights(), nodes.ops());
+            ByteBuf expected = Unpooled.buffer();
+            try (PeerRoute route = PeerRoute.open(List.of(peer), nodes.modelId(), 5, codec, TIMEOUT)) {
+                RemoteShardStage stage = route.stages().getFirst();
+                GenerationResult result = remoteGreedy(nodes, route, "Once upon a time", 30);
+                route.closeSessions();
+                // Rebuild, from what the gateway knows, the exact byte stream it should have sent:
+                // the handshake, the session, and for each window the embeddings of its tokens.
+                long session = stage.sessionId();
+                MessageCodec.encode(new PeerMessage.Hello(PeerMessage.PROTOCOL_VERSION, nodes.modelId()), expected);
+                MessageCodec.encode(new PeerMessage.OpenSession(session, codec.id()), expected);
+                int[] prompt = result.promptTokens();
+                MessageCodec.encode(new PeerMessage.Forward(session, 0, prompt.length, codec.id(),
+                        codec.encode(gateway.embed(prompt))), expected);
+                int[] generated = result.generatedTokens();
+                for (int i = 0; i < generated.length - 1; i++) {
+                    MessageCodec.encode(new PeerMessage.Forward(session, prompt.length + i, 1, codec.id(),
+                            codec.encode(gateway.embed(new int[] {generated[i]}))), expected);
+                }
+                MessageCodec.encode(new PeerMessage.CloseSession(session), expected);
+            }
+            byte[] wanted = new byte[expected.readableBytes()];
+            expected.readBytes(wanted);
+            expected.release();
+            synchronized (received) {
+                assertThat(received.toByteArray()).as("every byte the node received").isEqualTo(wanted);
+            }
+        }
+    }
+}
