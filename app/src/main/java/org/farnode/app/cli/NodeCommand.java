@@ -52,8 +52,9 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", defaultValue = "300", description = "Seconds after which an unused session is wiped (default: ${DEFAULT-VALUE}).")
     long idleSeconds;
 
-    @Option(names = "--stop-with-parent", hidden = true, description = "Stop when the process that started this one exits (used by far swarm).")
-    boolean stopWithParent;
+    @Option(names = "--stop-on-stdin-close", hidden = true,
+            description = "Stop cleanly when standard input closes: how far swarm stops its nodes, and why they never outlive it.")
+    boolean stopOnStdinClose;
 
     @Mixin
     BackendOptions backendOptions;
@@ -91,8 +92,17 @@ final class NodeCommand implements Callable<Integer> {
             closeQuietly(loaded);
             stopped.countDown();
         }, "node-shutdown"));
-        if (stopWithParent) {
-            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        if (stopOnStdinClose) {
+            Thread watcher = new Thread(() -> {
+                try {
+                    System.in.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (java.io.IOException ignored) {
+                    // a broken pipe means the launcher is gone too
+                }
+                System.exit(0);
+            }, "stdin-watcher");
+            watcher.setDaemon(true);
+            watcher.start();
         }
         err.println("far node: node " + identity.nodeId() + " serves layers " + range + " of model " + modelId.shortHex()
                 + " (" + loaded.path().getFileName() + ") on " + host + ":" + server.port() + " with " + backend.description());

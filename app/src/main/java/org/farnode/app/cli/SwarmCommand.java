@@ -91,7 +91,7 @@ final class SwarmCommand implements Callable<Integer> {
     private List<String> nodeArguments(int index, LayerRange layers, Path workDirectory) {
         List<String> arguments = new ArrayList<>(List.of("--model", model.model.toString(),
                 "--layers", layers.start() + ":" + layers.end(), "--host", "127.0.0.1", "--port", "0",
-                "--data-dir", workDirectory.resolve("node-" + (index + 1)).toString(), "--stop-with-parent"));
+                "--data-dir", workDirectory.resolve("node-" + (index + 1)).toString(), "--stop-on-stdin-close"));
         if (model.tokenizer != null) {
             arguments.addAll(List.of("--tokenizer", model.tokenizer.toString()));
         }

@@ -116,16 +116,34 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * Asks the node to stop (SIGTERM, which runs its clean shutdown) and waits up to
-     * {@code grace}; kills it when it does not stop. Returns its exit code.
+     * Asks the node to stop by closing its standard input (it was started with
+     * {@code --stop-on-stdin-close} and then shuts down cleanly, exit code 0), and waits up to
+     * {@code grace}; then sends SIGTERM, and kills it if that fails too. Returns its exit code.
      */
     public int stop(Duration grace) throws InterruptedException {
-        process.destroy();
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // already closed: the node is stopping
+        }
         if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            process.waitFor();
+            process.destroy();
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
         }
         return process.exitValue();
+    }
+
+    /** Kills the node at once (SIGKILL): no clean shutdown, as when a machine drops off the network. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

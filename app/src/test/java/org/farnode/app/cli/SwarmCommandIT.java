@@ -1,0 +1,110 @@
+package org.farnode.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.farnode.app.codec.Fp32Codec;
+import org.farnode.app.gateway.GatewayModel;
+import org.farnode.app.gateway.Generator;
+import org.farnode.app.gateway.PeerRoute;
+import org.farnode.app.gateway.SamplingSettings;
+import org.farnode.app.model.LoadedModel;
+import org.farnode.app.model.ModelFingerprint;
+import org.farnode.app.peer.PeerAddress;
+import org.farnode.app.peer.PeerException;
+import org.farnode.app.swarm.NodeProcess;
+import org.farnode.app.testing.FarProcess;
+import org.farnode.app.testing.Stories260K;
+import org.farnode.backend.ops.CpuOps;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The network commands with real node processes on loopback, run as a user runs them. */
+class SwarmCommandIT {
+    private static final Pattern NODE_PID = Pattern.compile("^node \\d+: pid (\\d+)", Pattern.MULTILINE);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void swarmOfThreeNodeProcessesPrintsTheSameTextAsOneProcessAndStopsThem() throws Exception {
+        FarProcess.Outcome run = FarProcess.run("swarm", "--model", Stories260K.gguf().toString(), "--nodes", "3",
+                "--prompt", "", "--max-tokens", "256", "--temperature", "0");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
+        assertThat(run.stderr()).contains("[0, 2)").contains("[2, 4)").contains("[4, 5)");
+        assertThat(run.stderr().lines().filter(l -> l.matches("^[123] .*"))).hasSize(3).allMatch(l -> l.endsWith("same"));
+        assertThat(run.stderr()).contains("stopped 3 nodes (exit codes 0, 0, 0)");
+        Matcher pids = NODE_PID.matcher(run.stderr());
+        int count = 0;
+        while (pids.find()) {
+            count++;
+            assertThat(ProcessHandle.of(Long.parseLong(pids.group(1))).map(ProcessHandle::isAlive).orElse(false))
+                    .as("node process %s is gone", pids.group(1)).isFalse();
+        }
+        assertThat(count).isEqualTo(3);
+    }
+
+    @Test
+    void gatewayCommandDrivesNodesStartedSeparately() throws Exception {
+        try (NodeProcess first = startNode("0:3", "a"); NodeProcess second = startNode("3:5", "b")) {
+            FarProcess.Outcome run = FarProcess.run("gateway", "--model", Stories260K.gguf().toString(),
+                    "--peer", second.ready().address().toString(), "--peer", first.ready().address().toString(),
+                    "--prompt", "", "--max-tokens", "256", "--temperature", "0");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
+        }
+    }
+
+    @Test
+    void gatewayRefusesAPeerThatIsNotTheNodeItAskedFor() throws Exception {
+        try (NodeProcess node = startNode("0:5", "c")) {
+            PeerAddress real = node.ready().address();
+            String impostor = real.host() + ":" + real.port() + "@" + "0".repeat(64);
+            FarProcess.expectOneLineError(new String[] {"gateway", "--model", Stories260K.gguf().toString(),
+                    "--peer", impostor, "--max-tokens", "5"}, "expected node " + "0".repeat(64) + " but the peer presented node " + real.nodeId());
+        }
+    }
+
+    @Test
+    void swarmRefusesMoreNodesThanLayers() throws Exception {
+        FarProcess.expectOneLineError(new String[] {"swarm", "--model", Stories260K.gguf().toString(), "--nodes", "9"},
+                "cannot split 5 layers among 9 nodes: use 1 to 5 nodes");
+    }
+
+    @Test
+    void killingANodeMidGenerationStopsTheGatewayWithAnErrorNamingItsLayers() throws Exception {
+        try (NodeProcess first = startNode("0:2", "d"); NodeProcess second = startNode("2:5", "e");
+             LoadedModel model = LoadedModel.open(Stories260K.gguf(), null); CpuOps ops = new CpuOps(1)) {
+            List<PeerAddress> peers = List.of(first.ready().address(), second.ready().address());
+            try (PeerRoute route = PeerRoute.open(peers, ModelFingerprint.of(model.path()), 5, new Fp32Codec(), Duration.ofSeconds(60))) {
+                Generator generator = new Generator(new GatewayModel(model.weights(), ops), model.tokenizer(), List.copyOf(route.stages()));
+                List<Integer> seen = new ArrayList<>();
+                assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+                        assertThatThrownBy(() -> generator.generate("", 256, new SamplingSettings(0, 0, 1, 1), (id, text) -> {
+                            seen.add(id);
+                            if (seen.size() == 20) {
+                                second.kill();
+                            }
+                        })).isInstanceOf(PeerException.class)
+                                .hasMessageContaining("node " + second.ready().address().nodeId().substring(0, 12))
+                                .hasMessageContaining("layers [2, 5) are unavailable"));
+                assertThat(seen).hasSize(20);
+            }
+            assertThat(first.isAlive()).as("the other node keeps running").isTrue();
+        }
+    }
+
+    private NodeProcess startNode(String layers, String name) throws Exception {
+        return NodeProcess.start(List.of("--model", Stories260K.gguf().toString(), "--layers", layers, "--host", "127.0.0.1",
+                "--port", "0", "--data-dir", work.resolve(name).toString(), "--stop-on-stdin-close", "--threads", "1"),
+                work.resolve(name + ".log"), Duration.ofSeconds(60));
+    }
+}
