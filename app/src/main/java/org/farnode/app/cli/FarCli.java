@@ -8,7 +8,7 @@ import java.nio.file.NoSuchFileException;
 
 /** The {@code far} command line: one subcommand per job. Errors end in one line on stderr and a non-zero exit. */
 @Command(name = "far", mixinStandardHelpOptions = true, version = "FAR Node 0.1.0",
-        description = "FAR Node: run Llama-family models on this machine and, soon, across a swarm of peers.",
+        description = "FAR Node: run Llama-family models on this machine, or across nodes that each serve some of its layers.",
         subcommands = {GenerateCommand.class, NodeCommand.class, GatewayCommand.class, SwarmCommand.class,
                 BenchCommand.class, SynthCommand.class})
 public final class FarCli {
