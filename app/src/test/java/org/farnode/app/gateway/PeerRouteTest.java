@@ -71,6 +71,23 @@ class PeerRouteTest {
     }
 
     @Test
+    void truncationForgetsPositionsSoTheyCanBeComputedAgain() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            PeerAddress peer = nodes.start(new LayerRange(0, 5));
+            GatewayModel gateway = new GatewayModel(nodes.model().weights(), nodes.ops());
+            try (PeerRoute route = PeerRoute.open(List.of(peer), nodes.modelId(), 5, new Fp32Codec(), TIMEOUT)) {
+                RemoteShardStage stage = route.stages().getFirst();
+                float[] first = stage.forward(0, gateway.embed(new int[] {1, 400, 401})).values();
+                stage.truncate(1); // as after a rejected speculation: keep position 0 only
+                float[] again = stage.forward(1, gateway.embed(new int[] {400, 401})).values();
+                assertThat(again).containsExactly(java.util.Arrays.copyOfRange(first, 64, 3 * 64));
+                float[] other = stage.forward(3, gateway.embed(new int[] {402})).values();
+                assertThat(other).hasSize(64);
+            }
+        }
+    }
+
+    @Test
     void fp16HiddenStatesHalveTheWindowBytes() throws Exception {
         try (LocalNodes nodes = LocalNodes.stories260K()) {
             List<PeerAddress> peers = List.of(nodes.start(new LayerRange(0, 5)));
