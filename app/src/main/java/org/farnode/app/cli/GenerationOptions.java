@@ -55,11 +55,15 @@ final class GenerationOptions {
         int[] promptTokens = generator.promptTokens(prompt);
         out.print(prompt);
         out.flush();
-        GenerationResult result = generator.generate(promptTokens, maxTokens, sampling, (id, text) -> {
-            out.print(text);
-            out.flush();
-        });
-        out.println();
+        GenerationResult result;
+        try {
+            result = generator.generate(promptTokens, maxTokens, sampling, (id, text) -> {
+                out.print(text);
+                out.flush();
+            });
+        } finally {
+            out.println(); // ends the text's line, also when generation stops on an error
+        }
         out.flush();
         return result;
     }

@@ -221,7 +221,10 @@ public final class PeerClient implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-            lostReason = "broken stream from " + describe() + ": " + rootMessage(root);
+            String unavailable = welcome == null ? "" : "; layers " + layers() + " are unavailable";
+            lostReason = root instanceof java.io.IOException
+                    ? "lost the connection to " + describe() + " (" + rootMessage(root) + ")" + unavailable
+                    : "broken stream from " + describe() + ": " + rootMessage(root) + unavailable;
             ctx.close();
         }
     }
