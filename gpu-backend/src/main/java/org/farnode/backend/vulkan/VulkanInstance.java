@@ -74,7 +74,11 @@ public final class VulkanInstance implements AutoCloseable {
      */
     public static VulkanInstance open(boolean validation) {
         try {
-            VK.create();
+            // LWJGL loads the loader on first use of VK; an explicit create is needed only where
+            // that automatic start is turned off, and a second create throws.
+            if (VK.getFunctionProvider() == null) {
+                VK.create();
+            }
         } catch (Throwable e) {
             throw new VulkanException("no Vulkan loader: the library libvulkan.so.1 could not be loaded ("
                     + e.getMessage() + "); install it, e.g. apt-get install libvulkan1 and a driver", e);

@@ -1,0 +1,79 @@
+package org.farnode.backend.vulkan;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.EnumMap;
+import java.util.Map;
+import org.farnode.backend.tensor.GgmlType;
+import org.lwjgl.vulkan.VkCommandBuffer;
+
+/**
+ * The matrix product kernels ({@code matmul.comp}, one pipeline per weight type):
+ * {@code y[b·R + r] = Σ_c W[r,c] · x[b·S + c]} with {@code S = } {@link GpuMatrix#xStride()}.
+ */
+public final class GpuMatmul implements AutoCloseable {
+    private static final int MAX_GROUPS = 65535;
+    private final VulkanDevice device;
+    private final Map<GgmlType, ComputePipeline> pipelines = new EnumMap<>(GgmlType.class);
+
+    public GpuMatmul(VulkanDevice device, ShaderCompiler compiler) {
+        this.device = device;
+        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
+            byte[] spirv = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1");
+            pipelines.put(type, new ComputePipeline(device, "matmul " + type, spirv, 3, 5 * 4));
+        }
+    }
+
+    /** Records {@code y = W·x} for {@code batch} vectors; {@code set} comes from {@link #bind}. */
+    public void record(VkCommandBuffer commands, GpuMatrix w, long set, int batch) {
+        if (w.rows() > MAX_GROUPS || batch > MAX_GROUPS) {
+            throw new IllegalArgumentException("matmul dispatches one workgroup per row and vector: at most " + MAX_GROUPS
+                    + " of each, got " + w.rows() + " rows and " + batch + " vectors");
+        }
+        pipelines.get(w.type()).record(commands, set,
+                new int[] {w.rows(), w.columns(), w.xStride(), batch, w.scaleWords()}, w.rows(), batch);
+    }
+
+    /** A descriptor set binding {@code w}'s weights, the input {@code x} and the output {@code y}. */
+    public long bind(GpuMatrix w, GpuBuffer x, GpuBuffer y) {
+        return pipelines.get(w.type()).bind(w.buffer(), x, y);
+    }
+
+    public void release(GpuMatrix w, long set) {
+        pipelines.get(w.type()).release(set);
+    }
+
+    /**
+     * {@code out = W·x} for {@code batch} vectors of {@code w.columns()} floats, from and to the
+     * host: uploads x, runs the kernel, waits, and reads the result back. For tests and benchmarks;
+     * a forward pass keeps its activations on the device.
+     */
+    public void multiply(GpuMatrix w, float[] x, float[] out, int batch) {
+        int columns = w.columns();
+        int stride = w.xStride();
+        try (Arena arena = Arena.ofConfined();
+             GpuBuffer input = GpuBuffer.hostVisible(device, 4L * stride * batch);
+             GpuBuffer output = GpuBuffer.hostVisible(device, 4L * w.rows() * batch)) {
+            MemorySegment staged = arena.allocate(4L * stride * batch, 4);
+            for (int b = 0; b < batch; b++) {
+                MemorySegment.copy(x, b * columns, staged, ValueLayout.JAVA_FLOAT, 4L * b * stride, columns);
+            }
+            input.upload(staged, 0);
+            long set = bind(w, input, output);
+            try {
+                device.submitAndWait(commands -> record(commands, w, set, batch));
+            } finally {
+                release(w, set);
+            }
+            MemorySegment result = arena.allocate(4L * w.rows() * batch, 4);
+            output.download(0, result);
+            MemorySegment.copy(result, ValueLayout.JAVA_FLOAT, 0, out, 0, w.rows() * batch);
+        }
+    }
+
+    @Override
+    public void close() {
+        pipelines.values().forEach(ComputePipeline::close);
+    }
+}

@@ -1,0 +1,177 @@
+package org.farnode.backend.vulkan;
+
+import static org.farnode.backend.vulkan.VkCheck.check;
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.vulkan.VK10.*;
+
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.vulkan.VkCommandBuffer;
+import org.lwjgl.vulkan.VkCommandBufferAllocateInfo;
+import org.lwjgl.vulkan.VkCommandBufferBeginInfo;
+import org.lwjgl.vulkan.VkCommandPoolCreateInfo;
+import org.lwjgl.vulkan.VkDevice;
+import org.lwjgl.vulkan.VkDeviceCreateInfo;
+import org.lwjgl.vulkan.VkDeviceQueueCreateInfo;
+import org.lwjgl.vulkan.VkFenceCreateInfo;
+import org.lwjgl.vulkan.VkPhysicalDevice;
+import org.lwjgl.vulkan.VkPhysicalDeviceMemoryProperties;
+import org.lwjgl.vulkan.VkPhysicalDeviceProperties;
+import org.lwjgl.vulkan.VkQueue;
+import org.lwjgl.vulkan.VkQueueFamilyProperties;
+import org.lwjgl.vulkan.VkSubmitInfo;
+
+/**
+ * One physical device opened for compute: the logical device, one compute queue, a command pool
+ * and a fence for waiting on submissions. Kernels use only core Vulkan 1.0 features plus what
+ * GLSL compiles to on its own (32-bit loads, {@code unpackHalf2x16}), so every device can run them.
+ */
+public final class VulkanDevice implements AutoCloseable {
+    private final VkPhysicalDevice physical;
+    private final VkDevice device;
+    private final VkQueue queue;
+    private final int queueFamily;
+    private final long commandPool;
+    private final long fence;
+    private final String name;
+    private final VkPhysicalDeviceMemoryProperties memory;
+    private final int maxWorkgroupSizeX;
+
+    private VulkanDevice(VkPhysicalDevice physical, VkDevice device, VkQueue queue, int queueFamily, long commandPool,
+                         long fence, String name, VkPhysicalDeviceMemoryProperties memory, int maxWorkgroupSizeX) {
+        this.physical = physical;
+        this.device = device;
+        this.queue = queue;
+        this.queueFamily = queueFamily;
+        this.commandPool = commandPool;
+        this.fence = fence;
+        this.name = name;
+        this.memory = memory;
+        this.maxWorkgroupSizeX = maxWorkgroupSizeX;
+    }
+
+    /** Opens {@code physical} with its first queue family that supports compute. */
+    public static VulkanDevice open(VkPhysicalDevice physical) {
+        try (MemoryStack stack = stackPush()) {
+            VkPhysicalDeviceProperties properties = VkPhysicalDeviceProperties.malloc(stack);
+            vkGetPhysicalDeviceProperties(physical, properties);
+            String name = properties.deviceNameString();
+            int family = computeQueueFamily(physical, stack, name);
+            VkDeviceQueueCreateInfo.Buffer queues = VkDeviceQueueCreateInfo.calloc(1, stack).sType$Default()
+                    .queueFamilyIndex(family).pQueuePriorities(stack.floats(1f));
+            VkDeviceCreateInfo info = VkDeviceCreateInfo.calloc(stack).sType$Default().pQueueCreateInfos(queues);
+            PointerBuffer handle = stack.mallocPointer(1);
+            check(vkCreateDevice(physical, info, null, handle), "vkCreateDevice(" + name + ")");
+            VkDevice device = new VkDevice(handle.get(0), physical, info);
+            PointerBuffer queueHandle = stack.mallocPointer(1);
+            vkGetDeviceQueue(device, family, 0, queueHandle);
+            VkQueue queue = new VkQueue(queueHandle.get(0), device);
+            LongBuffer pool = stack.mallocLong(1);
+            check(vkCreateCommandPool(device, VkCommandPoolCreateInfo.calloc(stack).sType$Default()
+                    .flags(VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT).queueFamilyIndex(family), null, pool),
+                    "vkCreateCommandPool");
+            LongBuffer fence = stack.mallocLong(1);
+            check(vkCreateFence(device, VkFenceCreateInfo.calloc(stack).sType$Default(), null, fence), "vkCreateFence");
+            VkPhysicalDeviceMemoryProperties memory = VkPhysicalDeviceMemoryProperties.malloc();
+            vkGetPhysicalDeviceMemoryProperties(physical, memory);
+            return new VulkanDevice(physical, device, queue, family, pool.get(0), fence.get(0), name, memory,
+                    properties.limits().maxComputeWorkGroupSize(0));
+        }
+    }
+
+    private static int computeQueueFamily(VkPhysicalDevice physical, MemoryStack stack, String name) {
+        IntBuffer count = stack.mallocInt(1);
+        vkGetPhysicalDeviceQueueFamilyProperties(physical, count, null);
+        VkQueueFamilyProperties.Buffer families = VkQueueFamilyProperties.malloc(count.get(0), stack);
+        vkGetPhysicalDeviceQueueFamilyProperties(physical, count, families);
+        for (int i = 0; i < families.capacity(); i++) {
+            if ((families.get(i).queueFlags() & VK_QUEUE_COMPUTE_BIT) != 0) {
+                return i;
+            }
+        }
+        throw new VulkanException(name + " has no queue family that supports compute");
+    }
+
+    /**
+     * The index of a memory type allowed by {@code typeBits} that has all of {@code required}
+     * properties, preferring one that also has {@code preferred}; -1 when none has {@code required}.
+     */
+    int memoryType(int typeBits, int required, int preferred) {
+        int fallback = -1;
+        for (int i = 0; i < memory.memoryTypeCount(); i++) {
+            int flags = memory.memoryTypes(i).propertyFlags();
+            if ((typeBits & (1 << i)) == 0 || (flags & required) != required) {
+                continue;
+            }
+            if ((flags & preferred) == preferred) {
+                return i;
+            }
+            if (fallback < 0) {
+                fallback = i;
+            }
+        }
+        return fallback;
+    }
+
+    /** Records commands with {@code recorder}, submits them, and waits until the device has run them. */
+    public void submitAndWait(java.util.function.Consumer<VkCommandBuffer> recorder) {
+        try (MemoryStack stack = stackPush()) {
+            PointerBuffer buffers = stack.mallocPointer(1);
+            check(vkAllocateCommandBuffers(device, VkCommandBufferAllocateInfo.calloc(stack).sType$Default()
+                    .commandPool(commandPool).level(VK_COMMAND_BUFFER_LEVEL_PRIMARY).commandBufferCount(1), buffers),
+                    "vkAllocateCommandBuffers");
+            VkCommandBuffer commands = new VkCommandBuffer(buffers.get(0), device);
+            try {
+                check(vkBeginCommandBuffer(commands, VkCommandBufferBeginInfo.calloc(stack).sType$Default()
+                        .flags(VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT)), "vkBeginCommandBuffer");
+                recorder.accept(commands);
+                check(vkEndCommandBuffer(commands), "vkEndCommandBuffer");
+                submitAndWait(commands, stack);
+            } finally {
+                vkFreeCommandBuffers(device, commandPool, commands);
+            }
+        }
+    }
+
+    /** Submits an already recorded command buffer and waits for it. */
+    public void submitAndWait(VkCommandBuffer commands) {
+        try (MemoryStack stack = stackPush()) {
+            submitAndWait(commands, stack);
+        }
+    }
+
+    private void submitAndWait(VkCommandBuffer commands, MemoryStack stack) {
+        check(vkResetFences(device, fence), "vkResetFences");
+        check(vkQueueSubmit(queue, VkSubmitInfo.calloc(stack).sType$Default().pCommandBuffers(stack.pointers(commands)), fence),
+                "vkQueueSubmit");
+        check(vkWaitForFences(device, fence, true, Long.MAX_VALUE), "vkWaitForFences");
+    }
+
+    public VkDevice handle() {
+        return device;
+    }
+
+    public VkPhysicalDevice physical() {
+        return physical;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Largest workgroup width (x) the device accepts for compute. */
+    public int maxWorkgroupSizeX() {
+        return maxWorkgroupSizeX;
+    }
+
+    @Override
+    public void close() {
+        vkDeviceWaitIdle(device);
+        vkDestroyFence(device, fence, null);
+        vkDestroyCommandPool(device, commandPool, null);
+        vkDestroyDevice(device, null);
+        memory.free();
+    }
+}

@@ -1,0 +1,96 @@
+package org.farnode.backend.vulkan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.farnode.backend.ops.ReferenceOps;
+import org.farnode.backend.tensor.GgmlType;
+import org.farnode.backend.tensor.Quantize;
+import org.farnode.backend.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Vulkan matrix product against the reference implementation, on the real device this
+ * machine has (lavapipe in CI), with the validation layer watching every call.
+ *
+ * <p>Tolerance: {@code 1e-5·Σ|w·x|} per output, as for the CPU kernels: the GPU sums in another
+ * order (per block, then a tree across threads), so only rounding may differ.
+ */
+class GpuMatmulTest {
+    private static final ReferenceOps REFERENCE = new ReferenceOps();
+    @TempDir
+    static Path shaderCache;
+    private static VulkanInstance vulkan;
+    private static VulkanDevice device;
+    private static GpuMatmul matmul;
+
+    @BeforeAll
+    static void open() {
+        vulkan = VulkanTestSupport.openValidated();
+        device = VulkanDevice.open(vulkan.physicalDevices().getFirst());
+        matmul = new GpuMatmul(device, new ShaderCompiler(shaderCache));
+    }
+
+    @AfterAll
+    static void close() {
+        if (vulkan == null) {
+            return;
+        }
+        matmul.close();
+        device.close();
+        assertThat(vulkan.validationMessages()).as("validation layer messages").isEmpty();
+        vulkan.close();
+    }
+
+    @ParameterizedTest(name = "{0}: {1} columns x {2} rows, batch {3}")
+    @CsvSource({
+            "F32, 1, 1, 1", "F32, 67, 5, 1", "F32, 2085, 3, 2", "F32, 256, 64, 5",
+            "F16, 1, 3, 1", "F16, 67, 5, 1", "F16, 2085, 3, 3", "F16, 264, 17, 2",
+            "Q8_0, 32, 1, 1", "Q8_0, 96, 7, 1", "Q8_0, 2048, 9, 2", "Q8_0, 5632, 3, 1", "Q8_0, 160, 67, 5",
+            "Q4_0, 32, 1, 1", "Q4_0, 96, 7, 1", "Q4_0, 2048, 9, 2", "Q4_0, 5632, 3, 1", "Q4_0, 160, 67, 5"})
+    void matchesTheReference(GgmlType type, int columns, int rows, int batch) {
+        Tensor w = randomTensor(type, columns, rows, 31L * columns + rows);
+        float[] x = randomFloats(columns * batch, 7L * columns + batch);
+        float[] expected = new float[rows * batch];
+        REFERENCE.matmul(w, x, expected, batch);
+        float[] actual = new float[rows * batch];
+        try (GpuMatrix gpu = GpuMatrix.upload(device, w)) {
+            matmul.multiply(gpu, x, actual, batch);
+        }
+        float[] row = new float[columns];
+        for (int r = 0; r < rows; r++) {
+            REFERENCE.readRow(w, r, row, 0);
+            for (int b = 0; b < batch; b++) {
+                double magnitude = 0;
+                for (int c = 0; c < columns; c++) {
+                    magnitude += Math.abs((double) row[c] * x[b * columns + c]);
+                }
+                assertThat((double) actual[b * rows + r]).as("row %d, vector %d", r, b)
+                        .isCloseTo(expected[b * rows + r], org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
+            }
+        }
+    }
+
+    static Tensor randomTensor(GgmlType type, int columns, int rows, long seed) {
+        float[] values = randomFloats(columns * rows, seed);
+        MemorySegment data = Arena.ofAuto().allocate(type.bytesFor((long) columns * rows));
+        Quantize.values(type, values, 0, values.length, data, 0);
+        return new Tensor("test." + type + "." + columns + "x" + rows, type, new long[] {columns, rows}, data);
+    }
+
+    static float[] randomFloats(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+}
