@@ -135,6 +135,36 @@ public final class VulkanDevice implements AutoCloseable {
         }
     }
 
+    /** Records {@code recorder}'s commands once into a buffer that {@link #submitAndWait(VkCommandBuffer)} can run many times. */
+    public VkCommandBuffer recordReusable(java.util.function.Consumer<VkCommandBuffer> recorder) {
+        try (MemoryStack stack = stackPush()) {
+            PointerBuffer buffers = stack.mallocPointer(1);
+            check(vkAllocateCommandBuffers(device, VkCommandBufferAllocateInfo.calloc(stack).sType$Default()
+                    .commandPool(commandPool).level(VK_COMMAND_BUFFER_LEVEL_PRIMARY).commandBufferCount(1), buffers),
+                    "vkAllocateCommandBuffers");
+            VkCommandBuffer commands = new VkCommandBuffer(buffers.get(0), device);
+            check(vkBeginCommandBuffer(commands, VkCommandBufferBeginInfo.calloc(stack).sType$Default()), "vkBeginCommandBuffer");
+            recorder.accept(commands);
+            check(vkEndCommandBuffer(commands), "vkEndCommandBuffer");
+            return commands;
+        }
+    }
+
+    /** Frees a buffer from {@link #recordReusable}. */
+    public void free(VkCommandBuffer commands) {
+        vkFreeCommandBuffers(device, commandPool, commands);
+    }
+
+    /** Makes the writes of earlier dispatches visible to later ones: the order a forward pass needs between ops. */
+    public static void computeBarrier(VkCommandBuffer commands) {
+        try (MemoryStack stack = stackPush()) {
+            vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0,
+                    org.lwjgl.vulkan.VkMemoryBarrier.calloc(1, stack).sType$Default()
+                            .srcAccessMask(VK_ACCESS_SHADER_WRITE_BIT).dstAccessMask(VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT),
+                    null, null);
+        }
+    }
+
     /** Submits an already recorded command buffer and waits for it. */
     public void submitAndWait(VkCommandBuffer commands) {
         try (MemoryStack stack = stackPush()) {
