@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.Configuration;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VK;
 import org.lwjgl.vulkan.VK12;
@@ -73,16 +74,7 @@ public final class VulkanInstance implements AutoCloseable {
      * @throws VulkanException saying why Vulkan cannot be used on this machine
      */
     public static VulkanInstance open(boolean validation) {
-        try {
-            // LWJGL loads the loader on first use of VK; an explicit create is needed only where
-            // that automatic start is turned off, and a second create throws.
-            if (VK.getFunctionProvider() == null) {
-                VK.create();
-            }
-        } catch (Throwable e) {
-            throw new VulkanException("no Vulkan loader: the library libvulkan.so.1 could not be loaded ("
-                    + e.getMessage() + "); install it, e.g. apt-get install libvulkan1 and a driver", e);
-        }
+        loadLoader();
         try (MemoryStack stack = stackPush()) {
             if (validation && !layerAvailable(stack, VALIDATION_LAYER)) {
                 throw new VulkanException("the Vulkan validation layer " + VALIDATION_LAYER
@@ -111,6 +103,32 @@ public final class VulkanInstance implements AutoCloseable {
                 return new VulkanInstance(instance, 0, null, Collections.synchronizedList(new ArrayList<>()));
             }
             return withMessenger(instance, stack);
+        }
+    }
+
+    /**
+     * Loads libvulkan once per process. LWJGL loads it as soon as class {@code VK} is first used and
+     * refuses a second {@code VK.create()}, so explicit loading is switched on first, and a later
+     * open finds the library already loaded.
+     */
+    private static synchronized void loadLoader() {
+        Configuration.VULKAN_EXPLICIT_INIT.set(true);
+        if (loaderLoaded()) {
+            return;
+        }
+        try {
+            VK.create();
+        } catch (Throwable e) {
+            throw new VulkanException("no Vulkan loader: the library libvulkan.so.1 could not be loaded ("
+                    + e.getMessage() + "); install it, e.g. apt-get install libvulkan1 and a driver", e);
+        }
+    }
+
+    private static boolean loaderLoaded() {
+        try {
+            return VK.getFunctionProvider() != null;
+        } catch (IllegalStateException notYet) {
+            return false;
         }
     }
 
