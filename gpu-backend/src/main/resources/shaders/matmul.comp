@@ -1,101 +1,116 @@
 #version 450
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
 // y[b][r] = sum_c W[r][c] * x[b][c] for every row r and vector b.
 // One workgroup of WORKGROUP threads per (row, vector): gl_WorkGroupID = (r, b). The threads take
-// the row's blocks in turn, each keeps one partial sum, and a shared-memory tree adds them.
+// the row's blocks in turn, each keeps one partial sum; subgroups add theirs with subgroupAdd and
+// one thread adds the subgroups' sums (one barrier, whatever the device's subgroup size).
 //
-// Weights are uploaded repacked (GpuMatrix), so every load is an aligned 32-bit word:
-//   F32  : row r at word r*xStride, one float per word (rows zero-padded to xStride columns)
-//   F16  : row r at word r*xStride/2, two halves per word (low half first)
-//   Q8_0 : the f16 scales of all blocks first (block k = r*blocksPerRow + i, two per word), then
-//          from word scaleWords, 8 words of 32 signed bytes per block
-//   Q4_0 : scales as Q8_0, then 4 words per block: byte j holds value j (low nibble) and
-//          value j+16 (high nibble), each worth (nibble - 8) * scale
-// x is batch rows of xStride floats (zero-padded past the columns); y is batch rows of `rows`.
+// Weights are uploaded repacked (GpuMatrix), so every load is an aligned 16-byte vector:
+//   F32  : row r at vector r*xStride/4, four floats per vector (rows zero-padded to xStride columns)
+//   F16  : row r at vector r*xStride/8, eight halves per vector (low half of each word first)
+//   Q8_0 : the f16 scales of all blocks first (block k = r*blocksPerRow + i, two per word, the
+//          table padded to whole vectors), then from vector scaleVectors two vectors of 32 signed
+//          bytes per block
+//   Q4_0 : scales as Q8_0, then one vector per block: byte j holds value j (low nibble) and value
+//          j+16 (high nibble), each worth (nibble - 8) * scale
+// x is batch rows of xStride floats (zero-padded past the columns; xStride is a multiple of 4);
+// y is batch rows of `rows` floats.
 
-#define WORKGROUP 64
+#ifndef WORKGROUP
+#define WORKGROUP 32
+#endif
 layout(local_size_x = WORKGROUP) in;
 
-layout(std430, set = 0, binding = 0) readonly buffer Weights { uint w[]; };
-layout(std430, set = 0, binding = 1) readonly buffer Input { float x[]; };
+layout(std430, set = 0, binding = 0) readonly buffer Weights { uvec4 w[]; };
+layout(std430, set = 0, binding = 0) readonly buffer Scales { uint scaleWords[]; };
+layout(std430, set = 0, binding = 1) readonly buffer Input { vec4 x[]; };
 layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
 layout(push_constant) uniform Shape {
     uint rows;
     uint columns;
     uint xStride;
     uint batch;
-    uint scaleWords;
+    uint scaleVectors;
 };
 
-shared float partial[WORKGROUP];
+shared float subgroupSums[WORKGROUP];
 
 float scaleOf(uint block) {
-    uint word = w[block >> 1];
+    uint word = scaleWords[block >> 1];
     return unpackHalf2x16((block & 1u) == 0u ? word : word >> 16).x;
+}
+
+float halfDot(uvec4 halves, vec4 a, vec4 b) {
+    vec2 h0 = unpackHalf2x16(halves.x);
+    vec2 h1 = unpackHalf2x16(halves.y);
+    vec2 h2 = unpackHalf2x16(halves.z);
+    vec2 h3 = unpackHalf2x16(halves.w);
+    return dot(vec4(h0, h1), a) + dot(vec4(h2, h3), b);
+}
+
+vec4 lowNibbles(uint word) {
+    return vec4(float(word & 15u), float((word >> 8) & 15u), float((word >> 16) & 15u), float((word >> 24) & 15u)) - 8.0;
+}
+
+vec4 highNibbles(uint word) {
+    return vec4(float((word >> 4) & 15u), float((word >> 12) & 15u), float((word >> 20) & 15u), float(word >> 28)) - 8.0;
 }
 
 void main() {
     uint r = gl_WorkGroupID.x;
     uint b = gl_WorkGroupID.y;
     uint t = gl_LocalInvocationID.x;
-    uint xBase = b * xStride;
+    uint xBase = b * (xStride / 4u);
     float sum = 0.0;
 #if defined(WEIGHTS_F32)
-    uint rowBase = r * xStride;
-    for (uint c = t * 4u; c < xStride; c += WORKGROUP * 4u) {
-        vec4 weights = uintBitsToFloat(uvec4(w[rowBase + c], w[rowBase + c + 1u], w[rowBase + c + 2u], w[rowBase + c + 3u]));
-        sum += dot(weights, vec4(x[xBase + c], x[xBase + c + 1u], x[xBase + c + 2u], x[xBase + c + 3u]));
+    uint rowBase = r * (xStride / 4u);
+    for (uint v = t; v < xStride / 4u; v += WORKGROUP) {
+        sum += dot(uintBitsToFloat(w[rowBase + v]), x[xBase + v]);
     }
 #elif defined(WEIGHTS_F16)
-    uint rowBase = r * (xStride / 2u);
-    for (uint c = t * 8u; c < xStride; c += WORKGROUP * 8u) {
-        uint at = rowBase + c / 2u;
-        for (uint i = 0u; i < 4u; i++) {
-            vec2 pair = unpackHalf2x16(w[at + i]);
-            sum += pair.x * x[xBase + c + 2u * i] + pair.y * x[xBase + c + 2u * i + 1u];
-        }
+    uint rowBase = r * (xStride / 8u);
+    for (uint v = t; v < xStride / 8u; v += WORKGROUP) {
+        sum += halfDot(w[rowBase + v], x[xBase + 2u * v], x[xBase + 2u * v + 1u]);
     }
 #elif defined(WEIGHTS_Q8_0)
     uint blocksPerRow = columns / 32u;
     for (uint i = t; i < blocksPerRow; i += WORKGROUP) {
         uint block = r * blocksPerRow + i;
-        uint q = scaleWords + block * 8u;
-        uint c = xBase + i * 32u;
-        float blockSum = 0.0;
-        for (uint j = 0u; j < 8u; j++) {
-            blockSum += dot(signedBytes(w[q + j]), vec4(x[c + 4u * j], x[c + 4u * j + 1u], x[c + 4u * j + 2u], x[c + 4u * j + 3u]));
-        }
+        uvec4 q0 = w[scaleVectors + 2u * block];
+        uvec4 q1 = w[scaleVectors + 2u * block + 1u];
+        uint c = xBase + i * 8u;
+        float blockSum = dot(signedBytes(q0.x), x[c]) + dot(signedBytes(q0.y), x[c + 1u])
+                + dot(signedBytes(q0.z), x[c + 2u]) + dot(signedBytes(q0.w), x[c + 3u])
+                + dot(signedBytes(q1.x), x[c + 4u]) + dot(signedBytes(q1.y), x[c + 5u])
+                + dot(signedBytes(q1.z), x[c + 6u]) + dot(signedBytes(q1.w), x[c + 7u]);
         sum += scaleOf(block) * blockSum;
     }
 #elif defined(WEIGHTS_Q4_0)
     uint blocksPerRow = columns / 32u;
     for (uint i = t; i < blocksPerRow; i += WORKGROUP) {
         uint block = r * blocksPerRow + i;
-        uint q = scaleWords + block * 4u;
-        uint c = xBase + i * 32u;
-        float blockSum = 0.0;
-        for (uint j = 0u; j < 4u; j++) {
-            uint word = w[q + j];
-            vec4 low = vec4(float(word & 15u), float((word >> 8) & 15u), float((word >> 16) & 15u), float((word >> 24) & 15u)) - 8.0;
-            vec4 high = vec4(float((word >> 4) & 15u), float((word >> 12) & 15u), float((word >> 20) & 15u), float(word >> 28)) - 8.0;
-            uint lowAt = c + 4u * j;
-            uint highAt = lowAt + 16u;
-            blockSum += dot(low, vec4(x[lowAt], x[lowAt + 1u], x[lowAt + 2u], x[lowAt + 3u]));
-            blockSum += dot(high, vec4(x[highAt], x[highAt + 1u], x[highAt + 2u], x[highAt + 3u]));
-        }
+        uvec4 q = w[scaleVectors + block];
+        uint c = xBase + i * 8u;
+        float blockSum = dot(lowNibbles(q.x), x[c]) + dot(lowNibbles(q.y), x[c + 1u])
+                + dot(lowNibbles(q.z), x[c + 2u]) + dot(lowNibbles(q.w), x[c + 3u])
+                + dot(highNibbles(q.x), x[c + 4u]) + dot(highNibbles(q.y), x[c + 5u])
+                + dot(highNibbles(q.z), x[c + 6u]) + dot(highNibbles(q.w), x[c + 7u]);
         sum += scaleOf(block) * blockSum;
     }
 #else
 #error "define one of WEIGHTS_F32, WEIGHTS_F16, WEIGHTS_Q8_0, WEIGHTS_Q4_0"
 #endif
-    partial[t] = sum;
-    barrier();
-    for (uint width = WORKGROUP / 2u; width > 0u; width >>= 1) {
-        if (t < width) {
-            partial[t] += partial[t + width];
-        }
-        barrier();
+    float subgroupSum = subgroupAdd(sum);
+    if (subgroupElect()) {
+        subgroupSums[gl_SubgroupID] = subgroupSum;
     }
+    barrier();
     if (t == 0u) {
-        y[b * rows + r] = partial[0];
+        float total = 0.0;
+        for (uint s = 0u; s < gl_NumSubgroups; s++) {
+            total += subgroupSums[s];
+        }
+        y[b * rows + r] = total;
     }
 }

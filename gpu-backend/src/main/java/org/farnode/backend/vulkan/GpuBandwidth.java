@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 public record GpuBandwidth(double gigabytesPerSecond, long bufferBytes, int passes) {
 
-    /** Reads a {@code bufferBytes} device-local buffer {@code passes} times (after one untimed pass). */
+    /** Reads a {@code bufferBytes} device-local buffer {@code passes} times, after half a second of untimed passes. */
     public static GpuBandwidth measure(VulkanDevice device, ShaderCompiler compiler, long bufferBytes, int passes) {
         long vectors = bufferBytes / 16;
         if (vectors < 1 || vectors > 0xFFFFFFFFL) {
@@ -23,14 +23,19 @@ public record GpuBandwidth(double gigabytesPerSecond, long bufferBytes, int pass
              GpuBuffer data = GpuBuffer.deviceLocal(device, vectors * 16);
              GpuBuffer sums = GpuBuffer.deviceLocal(device, 4L * groups)) {
             long set = read.bind(data, sums);
-            double[] seconds = new double[passes];
-            for (int pass = -1; pass < passes; pass++) {
-                long start = System.nanoTime();
-                device.submitAndWait(commands -> read.record(commands, set, new int[] {(int) vectors}, groups, 1));
-                if (pass >= 0) {
-                    seconds[pass] = (System.nanoTime() - start) / 1e9;
-                }
+            var commands = device.recordReusable(c -> read.record(c, set, new int[] {(int) vectors}, groups, 1));
+            // Half a second of reading first, so the GPU has left its idle clocks.
+            long warmUntil = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < warmUntil) {
+                device.submitAndWait(commands);
             }
+            double[] seconds = new double[passes];
+            for (int pass = 0; pass < passes; pass++) {
+                long start = System.nanoTime();
+                device.submitAndWait(commands);
+                seconds[pass] = (System.nanoTime() - start) / 1e9;
+            }
+            device.free(commands);
             read.release(set);
             double best = Arrays.stream(seconds).min().orElseThrow();
             return new GpuBandwidth(vectors * 16 / best / 1e9, vectors * 16, passes);

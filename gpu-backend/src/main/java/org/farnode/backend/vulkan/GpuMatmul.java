@@ -17,10 +17,24 @@ public final class GpuMatmul implements AutoCloseable {
     private final VulkanDevice device;
     private final Map<GgmlType, ComputePipeline> pipelines = new EnumMap<>(GgmlType.class);
 
+    /** Kernels with 32 threads per row: one subgroup on NVIDIA, four on lavapipe. */
     public GpuMatmul(VulkanDevice device, ShaderCompiler compiler) {
+        this(device, compiler, 32);
+    }
+
+    /** Kernels with {@code threadsPerRow} threads (a power of two, 8 to 1024) sharing each row. */
+    public GpuMatmul(VulkanDevice device, ShaderCompiler compiler, int threadsPerRow) {
+        if (threadsPerRow < 8 || threadsPerRow > 1024 || Integer.bitCount(threadsPerRow) != 1) {
+            throw new IllegalArgumentException("threads per row must be a power of two from 8 to 1024, got " + threadsPerRow);
+        }
+        DeviceInfo info = PhysicalDeviceProbe.read(device.physical(), 0); // the index is not used here
+        if (!info.compute().subgroupArithmetic()) {
+            throw new VulkanException(device.name() + " cannot add across subgroups in compute shaders "
+                    + "(no subgroup arithmetic), which the matrix kernels need; use the CPU backend");
+        }
         this.device = device;
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
-            byte[] spirv = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1");
+            byte[] spirv = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1", "WORKGROUP " + threadsPerRow);
             pipelines.put(type, new ComputePipeline(device, "matmul " + type, spirv, 3, 5 * 4));
         }
     }
@@ -32,7 +46,7 @@ public final class GpuMatmul implements AutoCloseable {
                     + " of each, got " + w.rows() + " rows and " + batch + " vectors");
         }
         pipelines.get(w.type()).record(commands, set,
-                new int[] {w.rows(), w.columns(), w.xStride(), batch, w.scaleWords()}, w.rows(), batch);
+                new int[] {w.rows(), w.columns(), w.xStride(), batch, w.scaleVectors()}, w.rows(), batch);
     }
 
     /** A descriptor set binding {@code w}'s weights, the input {@code x} and the output {@code y}. */

@@ -35,7 +35,7 @@ public final class GpuMatrix implements AutoCloseable {
     public static int xStride(GgmlType type, int columns) {
         return switch (type) {
             case F16 -> roundUp(columns, 8);
-            default -> roundUp(columns, 4);
+            default -> roundUp(columns, 4); // Q8_0 and Q4_0 rows are whole 32-value blocks already
         };
     }
 
@@ -54,7 +54,8 @@ public final class GpuMatrix implements AutoCloseable {
                 case Q8_0, Q4_0 -> {
                     int quantBytes = type == GgmlType.Q8_0 ? 32 : 16;
                     long blocks = (long) rows * (columns / 32);
-                    scaleWords = Math.toIntExact((blocks + 1) / 2);
+                    // the scale table is padded to whole 16-byte vectors, where the quants begin
+                    scaleWords = Math.toIntExact((blocks + 7) / 8 * 4);
                     packed = arena.allocate(4L * scaleWords + blocks * quantBytes, 4);
                     MemorySegment data = tensor.data();
                     long blockBytes = 2 + quantBytes;
@@ -103,8 +104,9 @@ public final class GpuMatrix implements AutoCloseable {
         return xStride;
     }
 
-    int scaleWords() {
-        return scaleWords;
+    /** 16-byte vectors of the scale table in front of the quants (0 for F32 and F16). */
+    int scaleVectors() {
+        return scaleWords / 4;
     }
 
     GpuBuffer buffer() {
