@@ -7,15 +7,15 @@
 // one thread adds the subgroups' sums (one barrier, whatever the device's subgroup size).
 //
 // Weights are uploaded repacked (GpuMatrix), so every load is an aligned 16-byte vector:
-//   F32  : row r at vector r*xStride/4, four floats per vector (rows zero-padded to xStride columns)
-//   F16  : row r at vector r*xStride/8, eight halves per vector (low half of each word first)
+//   F32  : row r at vector r*wStride/4, four floats per vector (rows zero-padded to wStride columns)
+//   F16  : row r at vector r*wStride/8, eight halves per vector (low half of each word first)
 //   Q8_0 : the f16 scales of all blocks first (block k = r*blocksPerRow + i, two per word, the
 //          table padded to whole vectors), then from vector scaleVectors two vectors of 32 signed
 //          bytes per block
 //   Q4_0 : scales as Q8_0, then one vector per block: byte j holds value j (low nibble) and value
 //          j+16 (high nibble), each worth (nibble - 8) * scale
-// x is batch rows of xStride floats (zero-padded past the columns; xStride is a multiple of 4);
-// y is batch rows of `rows` floats.
+// x is batch rows of xStride floats (zero past the columns up to wStride; xStride and wStride are
+// multiples of 4, and of 8 for F16); y is batch rows of yStride floats, of which `rows` are written.
 
 #ifndef WORKGROUP
 #define WORKGROUP 32
@@ -29,7 +29,9 @@ layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
 layout(push_constant) uniform Shape {
     uint rows;
     uint columns;
+    uint wStride;
     uint xStride;
+    uint yStride;
     uint batch;
     uint scaleVectors;
 };
@@ -64,13 +66,13 @@ void main() {
     uint xBase = b * (xStride / 4u);
     float sum = 0.0;
 #if defined(WEIGHTS_F32)
-    uint rowBase = r * (xStride / 4u);
-    for (uint v = t; v < xStride / 4u; v += WORKGROUP) {
+    uint rowBase = r * (wStride / 4u);
+    for (uint v = t; v < wStride / 4u; v += WORKGROUP) {
         sum += dot(uintBitsToFloat(w[rowBase + v]), x[xBase + v]);
     }
 #elif defined(WEIGHTS_F16)
-    uint rowBase = r * (xStride / 8u);
-    for (uint v = t; v < xStride / 8u; v += WORKGROUP) {
+    uint rowBase = r * (wStride / 8u);
+    for (uint v = t; v < wStride / 8u; v += WORKGROUP) {
         sum += halfDot(w[rowBase + v], x[xBase + 2u * v], x[xBase + 2u * v + 1u]);
     }
 #elif defined(WEIGHTS_Q8_0)
@@ -111,6 +113,6 @@ void main() {
         for (uint s = 0u; s < gl_NumSubgroups; s++) {
             total += subgroupSums[s];
         }
-        y[b * rows + r] = total;
+        y[b * yStride + r] = total;
     }
 }

@@ -51,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open();
-             Backend backend = backendOptions.open()) {
+             Backend backend = backendOptions.open(err)) {
             Ops ops = opTimes ? new OpTimer(backend.ops()) : backend.ops();
             InferenceBenchmark benchmark = new InferenceBenchmark(loaded.weights(), ops);
             benchmark.checkSettings(promptTokens, decodeTokens, runs);

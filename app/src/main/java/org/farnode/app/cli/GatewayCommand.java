@@ -46,7 +46,7 @@ final class GatewayCommand implements Callable<Integer> {
         var chosenCodec = HiddenStateCodecs.byName(codec);
         generation.sampling();
         try (LoadedModel loaded = model.open();
-             Backend backend = backendOptions.open()) {
+             Backend backend = backendOptions.openCpu()) {
             RemoteGeneration.run(loaded, ModelFingerprint.of(loaded.path()), addresses, chosenCodec,
                     Duration.ofSeconds(timeoutSeconds), generation, backend, spec.commandLine().getOut(),
                     spec.commandLine().getErr());

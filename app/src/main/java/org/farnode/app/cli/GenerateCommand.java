@@ -48,9 +48,9 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open();
-             Backend backend = backendOptions.open()) {
+             Backend backend = backendOptions.open(err)) {
             Ops ops = backend.ops();
-            List<ShardStage> route = route(loaded, ops);
+            List<ShardStage> route = route(loaded, backend);
             GenerationResult result = generation.generate(loaded, ops, route, sampling, out);
             route.forEach(ShardStage::close);
             if (stats) {
@@ -62,15 +62,15 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<ShardStage> route(LoadedModel loaded, Ops ops) {
+    private List<ShardStage> route(LoadedModel loaded, Backend backend) {
         int blocks = loaded.config().blockCount();
         List<ShardStage> route = new ArrayList<>();
         if (shards == null) {
-            route.add(new ShardRunner(loaded.weights(), LayerRange.all(blocks), ops).openSession());
+            route.add(ShardRunner.on(backend, loaded.weights(), LayerRange.all(blocks)).openSession());
             return route;
         }
         for (String part : shards.split(",")) {
-            route.add(new ShardRunner(loaded.weights(), LayerRange.parse(part, blocks), ops).openSession());
+            route.add(ShardRunner.on(backend, loaded.weights(), LayerRange.parse(part, blocks)).openSession());
         }
         return route;
     }

@@ -79,8 +79,9 @@ final class NodeCommand implements Callable<Integer> {
         err.println("far node: hashing " + loaded.path() + " for its model id...");
         ModelId modelId = ModelFingerprint.of(loaded.path());
         NodeIdentity identity = NodeIdentity.loadOrCreate(dataDirectory != null ? dataDirectory : defaultDataDirectory());
-        Backend backend = backendOptions.open();
-        NodeService service = new NodeService(new ShardRunner(loaded.weights(), range, backend.ops()), modelId,
+        Backend backend = backendOptions.open(err);
+        ShardRunner runner = ShardRunner.on(backend, loaded.weights(), range);
+        NodeService service = new NodeService(runner, modelId,
                 identity.nodeId(), backend.description(), settings);
         NodeServer server = NodeServer.start(service, identity, host, port);
         CountDownLatch stopped = new CountDownLatch(1);

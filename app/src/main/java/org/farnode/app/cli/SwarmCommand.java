@@ -60,7 +60,7 @@ final class SwarmCommand implements Callable<Integer> {
         generation.sampling();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open();
-             Backend backend = backendOptions.open()) {
+             Backend backend = backendOptions.openCpu()) {
             List<LayerRange> split = Route.evenSplit(loaded.config().blockCount(), nodes);
             ModelId modelId = ModelFingerprint.of(loaded.path());
             Path workDirectory = Files.createTempDirectory("far-swarm-");
@@ -95,9 +95,7 @@ final class SwarmCommand implements Callable<Integer> {
         if (model.tokenizer != null) {
             arguments.addAll(List.of("--tokenizer", model.tokenizer.toString()));
         }
-        if (backendOptions.threads != null) {
-            arguments.addAll(List.of("--threads", backendOptions.threads.toString()));
-        }
+        arguments.addAll(backendOptions.asArguments());
         return arguments;
     }
 

@@ -7,10 +7,15 @@ import org.farnode.backend.ops.Ops;
 import org.farnode.backend.ops.RopeTable;
 
 import java.util.List;
+import org.farnode.backend.Backend;
+import org.farnode.backend.vulkan.GpuLayerWeights;
+import org.farnode.backend.vulkan.GpuShard;
+import org.farnode.backend.vulkan.GpuShardShape;
 
 /**
  * Serves a contiguous layer range of a Llama model: owns the views of those layers' weights and
- * runs windows of positions through them for any number of independent sessions.
+ * runs windows of positions through them for any number of independent sessions, on the CPU
+ * ({@link Ops}) or, when the backend has a GPU, entirely on the GPU ({@link GpuShard}).
  */
 public final class ShardRunner {
     private final ModelConfig config;
@@ -18,13 +23,35 @@ public final class ShardRunner {
     private final List<LayerWeights> layers;
     private final Ops ops;
     private final RopeTable rope;
+    private final GpuShard gpu;
 
+    /** A shard computed on the CPU with {@code ops}. */
     public ShardRunner(LlamaWeights weights, LayerRange range, Ops ops) {
+        this(weights, range, ops, null);
+    }
+
+    private ShardRunner(LlamaWeights weights, LayerRange range, Ops ops, Backend gpuBackend) {
         this.config = weights.config();
         this.range = range.checkWithin(config.blockCount());
         this.layers = weights.layers().subList(range.start(), range.end());
         this.ops = ops;
         this.rope = new RopeTable(config.ropeDimension(), config.contextLength(), config.ropeBase());
+        this.gpu = gpuBackend == null ? null : gpuBackend.gpu().orElseThrow().shard(
+                new GpuShardShape(config.embeddingLength(), config.feedForwardLength(), config.headCount(), config.kvHeadCount(),
+                        config.contextLength(), config.rmsEpsilon(), 64),
+                layers.stream().map(l -> new GpuLayerWeights(l.attentionNorm(), l.query(), l.key(), l.value(), l.attentionOutput(),
+                        l.ffnNorm(), l.ffnGate(), l.ffnUp(), l.ffnDown())).toList(),
+                rope);
+    }
+
+    /** A shard on {@code backend}: on its GPU when it has one (weights uploaded now), else on its CPU ops. */
+    public static ShardRunner on(Backend backend, LlamaWeights weights, LayerRange range) {
+        return backend.gpu().isPresent() ? new ShardRunner(weights, range, backend.ops(), backend) : new ShardRunner(weights, range, backend.ops());
+    }
+
+    /** Where this shard computes, for messages. */
+    public String placement() {
+        return gpu == null ? "CPU" : "GPU " + gpu.deviceName();
     }
 
     public LayerRange range() {
@@ -35,9 +62,12 @@ public final class ShardRunner {
         return config;
     }
 
-    /** A new session with an empty KV cache. */
+    /** A new session with an empty KV cache (in device memory for a GPU shard). */
     public ShardSession openSession() {
-        return new ShardSession(this, new KvCache(layers.size(), config.kvDimension(), config.contextLength()));
+        if (gpu != null) {
+            return new ShardSession(this, new GpuSessionState(gpu.openSession()));
+        }
+        return new ShardSession(this, new CpuSessionState(this, new KvCache(layers.size(), config.kvDimension(), config.contextLength())));
     }
 
     /**

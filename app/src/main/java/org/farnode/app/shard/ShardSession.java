@@ -1,11 +1,11 @@
 package org.farnode.app.shard;
 
-/** A session served in this process: its own KV cache in front of a shared {@link ShardRunner}. */
+/** A session served in this process: its own KV cache (on the CPU or a GPU) in front of a shared {@link ShardRunner}. */
 public final class ShardSession implements ShardStage {
     private final ShardRunner runner;
-    private final KvCache cache;
+    private final SessionState cache;
 
-    ShardSession(ShardRunner runner, KvCache cache) {
+    ShardSession(ShardRunner runner, SessionState cache) {
         this.runner = runner;
         this.cache = cache;
     }
@@ -26,7 +26,7 @@ public final class ShardSession implements ShardStage {
                     + " but the session has " + cache.length() + " positions cached");
         }
         float[] x = window.values().clone();
-        runner.forward(cache, startPosition, x, window.positions());
+        cache.forward(startPosition, x, window.positions());
         return new HiddenStates(window.positions(), dim, x);
     }
 
@@ -41,6 +41,6 @@ public final class ShardSession implements ShardStage {
 
     @Override
     public synchronized void close() {
-        cache.wipe();
+        cache.close();
     }
 }

@@ -107,6 +107,11 @@ public final class ComputePipeline implements AutoCloseable {
 
     /** Records a dispatch of {@code groupsX × groupsY} workgroups with {@code pushConstants} (ints). */
     public void record(VkCommandBuffer commands, long set, int[] pushConstants, int groupsX, int groupsY) {
+        record3(commands, set, pushConstants, groupsX, groupsY, 1);
+    }
+
+    /** Records a dispatch of {@code groupsX × groupsY × groupsZ} workgroups with {@code pushConstants} (ints). */
+    public void record3(VkCommandBuffer commands, long set, int[] pushConstants, int groupsX, int groupsY, int groupsZ) {
         if (pushConstants.length * 4 != pushConstantBytes) {
             throw new IllegalArgumentException(name + " takes " + pushConstantBytes + " bytes of push constants, got "
                     + pushConstants.length * 4);
@@ -117,7 +122,7 @@ public final class ComputePipeline implements AutoCloseable {
             if (pushConstantBytes > 0) {
                 vkCmdPushConstants(commands, layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, stack.ints(pushConstants));
             }
-            vkCmdDispatch(commands, groupsX, groupsY, 1);
+            vkCmdDispatch(commands, groupsX, groupsY, groupsZ);
         }
     }
 

@@ -93,6 +93,18 @@ public final class GpuBuffer implements AutoCloseable {
         }
     }
 
+    /** Sets every byte to zero, on the device. */
+    public void zero() {
+        device.submitAndWait(commands -> vkCmdFillBuffer(commands, buffer, 0, VK_WHOLE_SIZE, 0));
+    }
+
+    /** Records a copy of {@code bytes} bytes from {@code from} to {@code to}. */
+    public static void recordCopy(org.lwjgl.vulkan.VkCommandBuffer commands, GpuBuffer from, GpuBuffer to, long bytes) {
+        try (MemoryStack stack = stackPush()) {
+            vkCmdCopyBuffer(commands, from.buffer, to.buffer, VkBufferCopy.calloc(1, stack).srcOffset(0).dstOffset(0).size(bytes));
+        }
+    }
+
     /** Copies {@code length} bytes at {@code offset} of this buffer into {@code target}. */
     public void download(long offset, MemorySegment target) {
         requireRange(offset, target.byteSize());

@@ -35,18 +35,30 @@ public final class GpuMatmul implements AutoCloseable {
         this.device = device;
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
             byte[] spirv = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1", "WORKGROUP " + threadsPerRow);
-            pipelines.put(type, new ComputePipeline(device, "matmul " + type, spirv, 3, 5 * 4));
+            pipelines.put(type, new ComputePipeline(device, "matmul " + type, spirv, 3, 7 * 4));
         }
     }
 
-    /** Records {@code y = W·x} for {@code batch} vectors; {@code set} comes from {@link #bind}. */
+    /** Records {@code y = W·x} for {@code batch} vectors packed at {@link GpuMatrix#xStride()} and rows apart. */
     public void record(VkCommandBuffer commands, GpuMatrix w, long set, int batch) {
+        record(commands, w, set, batch, w.xStride(), w.rows());
+    }
+
+    /**
+     * Records {@code y[b·yStride + r] = Σ_c W[r,c] · x[b·xStride + c]}; {@code xStride} must be at
+     * least {@link GpuMatrix#xStride()} and a multiple of 8, with zeros between the columns and it.
+     */
+    public void record(VkCommandBuffer commands, GpuMatrix w, long set, int batch, int xStride, int yStride) {
+        if (xStride < w.xStride() || xStride % 4 != 0 || (w.type() == GgmlType.F16 && xStride % 8 != 0) || yStride < w.rows()) {
+            throw new IllegalArgumentException("strides x " + xStride + ", y " + yStride + " do not fit a " + w.type() + " matrix of "
+                    + w.rows() + " x " + w.columns() + " (x stride at least " + w.xStride() + " and a multiple of 8, y stride at least the rows)");
+        }
         if (w.rows() > MAX_GROUPS || batch > MAX_GROUPS) {
             throw new IllegalArgumentException("matmul dispatches one workgroup per row and vector: at most " + MAX_GROUPS
                     + " of each, got " + w.rows() + " rows and " + batch + " vectors");
         }
         pipelines.get(w.type()).record(commands, set,
-                new int[] {w.rows(), w.columns(), w.xStride(), batch, w.scaleVectors()}, w.rows(), batch);
+                new int[] {w.rows(), w.columns(), w.xStride(), xStride, yStride, batch, w.scaleVectors()}, w.rows(), batch);
     }
 
     /** A descriptor set binding {@code w}'s weights, the input {@code x} and the output {@code y}. */

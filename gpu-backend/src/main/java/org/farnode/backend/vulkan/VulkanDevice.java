@@ -38,9 +38,11 @@ public final class VulkanDevice implements AutoCloseable {
     private final String name;
     private final VkPhysicalDeviceMemoryProperties memory;
     private final int maxWorkgroupSizeX;
+    private final int maxSharedMemoryBytes;
 
     private VulkanDevice(VkPhysicalDevice physical, VkDevice device, VkQueue queue, int queueFamily, long commandPool,
-                         long fence, String name, VkPhysicalDeviceMemoryProperties memory, int maxWorkgroupSizeX) {
+                         long fence, String name, VkPhysicalDeviceMemoryProperties memory, int maxWorkgroupSizeX,
+                         int maxSharedMemoryBytes) {
         this.physical = physical;
         this.device = device;
         this.queue = queue;
@@ -50,6 +52,7 @@ public final class VulkanDevice implements AutoCloseable {
         this.name = name;
         this.memory = memory;
         this.maxWorkgroupSizeX = maxWorkgroupSizeX;
+        this.maxSharedMemoryBytes = maxSharedMemoryBytes;
     }
 
     /** Opens {@code physical} with its first queue family that supports compute. */
@@ -77,7 +80,7 @@ public final class VulkanDevice implements AutoCloseable {
             VkPhysicalDeviceMemoryProperties memory = VkPhysicalDeviceMemoryProperties.malloc();
             vkGetPhysicalDeviceMemoryProperties(physical, memory);
             return new VulkanDevice(physical, device, queue, family, pool.get(0), fence.get(0), name, memory,
-                    properties.limits().maxComputeWorkGroupSize(0));
+                    properties.limits().maxComputeWorkGroupSize(0), properties.limits().maxComputeSharedMemorySize());
         }
     }
 
@@ -165,6 +168,16 @@ public final class VulkanDevice implements AutoCloseable {
         }
     }
 
+    /** Makes every earlier command's writes visible to every later command (transfers and compute alike). */
+    public static void fullBarrier(VkCommandBuffer commands) {
+        try (MemoryStack stack = stackPush()) {
+            vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0,
+                    org.lwjgl.vulkan.VkMemoryBarrier.calloc(1, stack).sType$Default()
+                            .srcAccessMask(VK_ACCESS_MEMORY_WRITE_BIT).dstAccessMask(VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT),
+                    null, null);
+        }
+    }
+
     /** Submits an already recorded command buffer and waits for it. */
     public void submitAndWait(VkCommandBuffer commands) {
         try (MemoryStack stack = stackPush()) {
@@ -194,6 +207,16 @@ public final class VulkanDevice implements AutoCloseable {
     /** Largest workgroup width (x) the device accepts for compute. */
     public int maxWorkgroupSizeX() {
         return maxWorkgroupSizeX;
+    }
+
+    /** Waits until the device has finished everything submitted. */
+    public void waitIdle() {
+        check(vkDeviceWaitIdle(device), "vkDeviceWaitIdle");
+    }
+
+    /** Bytes of shared memory one compute workgroup may use. */
+    public int maxSharedMemoryBytes() {
+        return maxSharedMemoryBytes;
     }
 
     @Override

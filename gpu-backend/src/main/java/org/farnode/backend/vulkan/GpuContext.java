@@ -1,0 +1,78 @@
+package org.farnode.backend.vulkan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An opened GPU for a process: the instance, the device, the shader compiler, the weight cap,
+ * and the shards placed on it, which it closes before the device.
+ */
+public final class GpuContext implements AutoCloseable {
+    private final VulkanInstance instance;
+    private final VulkanDevice device;
+    private final DeviceInfo info;
+    private final ShaderCompiler compiler = new ShaderCompiler();
+    private final long vramCapBytes;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    private GpuContext(VulkanInstance instance, VulkanDevice device, DeviceInfo info, long vramCapBytes) {
+        this.instance = instance;
+        this.device = device;
+        this.info = info;
+        this.vramCapBytes = vramCapBytes;
+    }
+
+    /** Opens {@code info}'s device; {@code vramCapBytes} null means 90% of its device-local memory. */
+    public static GpuContext open(DeviceInfo info, Long vramCapBytes) {
+        VulkanInstance instance = VulkanInstance.open();
+        try {
+            var devices = instance.physicalDevices();
+            if (info.index() >= devices.size()) {
+                throw new VulkanException("device " + info.index() + " disappeared between discovery and opening");
+            }
+            VulkanDevice device = VulkanDevice.open(devices.get(info.index()));
+            long cap = vramCapBytes != null ? vramCapBytes : info.deviceLocalBytes() / 10 * 9;
+            return new GpuContext(instance, device, info, cap);
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
+    }
+
+    public VulkanDevice device() {
+        return device;
+    }
+
+    public DeviceInfo info() {
+        return info;
+    }
+
+    public ShaderCompiler compiler() {
+        return compiler;
+    }
+
+    public long vramCapBytes() {
+        return vramCapBytes;
+    }
+
+    /** Places a shard on this GPU; it is closed with the context. */
+    public synchronized GpuShard shard(GpuShardShape shape, List<GpuLayerWeights> layers, org.farnode.backend.ops.RopeTable rope) {
+        long used = owned.stream().filter(o -> o instanceof GpuShard).mapToLong(o -> ((GpuShard) o).weightBytes()).sum();
+        GpuShard shard = new GpuShard(device, compiler, shape, layers, rope, vramCapBytes - used);
+        owned.add(shard);
+        return shard;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception ignored) {
+                // closing the device below frees whatever is left
+            }
+        }
+        device.close();
+        instance.close();
+    }
+}

@@ -1,0 +1,43 @@
+package org.farnode.backend.vulkan;
+
+/**
+ * Every pipeline a Llama layer needs on one device: the matrix products and the element-wise
+ * and attention kernels. Attention is compiled for the model's context length, which sizes its
+ * shared memory.
+ */
+final class GpuKernels implements AutoCloseable {
+    final GpuMatmul matmul;
+    final ComputePipeline rmsnorm;
+    final ComputePipeline rope;
+    final ComputePipeline kvStore;
+    final ComputePipeline attention;
+    final ComputePipeline swiglu;
+    final ComputePipeline add;
+
+    GpuKernels(VulkanDevice device, ShaderCompiler compiler, int contextLength) {
+        long sharedBytes = 4L * contextLength + 4 * 64;
+        long limit = device.maxSharedMemoryBytes();
+        if (sharedBytes > limit) {
+            throw new VulkanException(device.name() + " offers " + limit + " bytes of shared memory per workgroup; attention over a context of "
+                    + contextLength + " positions needs " + sharedBytes + " (use the CPU backend, or a shorter context)");
+        }
+        matmul = new GpuMatmul(device, compiler);
+        rmsnorm = new ComputePipeline(device, "rmsnorm", compiler.compile("rmsnorm"), 3, 3 * 4);
+        rope = new ComputePipeline(device, "rope", compiler.compile("rope"), 4, 4 * 4);
+        kvStore = new ComputePipeline(device, "kv_store", compiler.compile("kv_store"), 5, 2 * 4);
+        attention = new ComputePipeline(device, "attention", compiler.compile("attention", "MAX_POSITIONS " + contextLength), 5, 4 * 4);
+        swiglu = new ComputePipeline(device, "swiglu", compiler.compile("swiglu"), 2, 2 * 4);
+        add = new ComputePipeline(device, "add", compiler.compile("add"), 2, 2 * 4);
+    }
+
+    @Override
+    public void close() {
+        matmul.close();
+        rmsnorm.close();
+        rope.close();
+        kvStore.close();
+        attention.close();
+        swiglu.close();
+        add.close();
+    }
+}

@@ -1,0 +1,263 @@
+package org.farnode.backend.vulkan;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import org.farnode.backend.ops.RopeTable;
+import org.farnode.backend.tensor.Dequantize;
+import org.farnode.backend.tensor.Tensor;
+import org.lwjgl.vulkan.VkCommandBuffer;
+
+/**
+ * A contiguous range of Llama layers resident on one GPU: weights uploaded once, activations in
+ * device memory, and per session a KV cache in device memory. A forward call moves only the
+ * window's hidden states across the bus (into a host-visible buffer and back); every op between
+ * runs on the device in one command buffer, recorded once per window size and session.
+ *
+ * <p>Sessions share the shard's activation buffers, so calls on one shard must not overlap: the
+ * methods of {@link GpuShardSession} lock the shard.
+ */
+public final class GpuShard implements AutoCloseable {
+    final VulkanDevice device;
+    final GpuKernels kernels;
+    final GpuShardShape shape;
+    final List<Layer> layers = new ArrayList<>();
+    final GpuBuffer io;
+    final GpuBuffer step;
+    final GpuBuffer x;
+    final GpuBuffer normed;
+    final GpuBuffer q;
+    final GpuBuffer k;
+    final GpuBuffer v;
+    final GpuBuffer attended;
+    final GpuBuffer projected;
+    final GpuBuffer gate;
+    final GpuBuffer up;
+    final GpuBuffer cos;
+    final GpuBuffer sin;
+    private final long ropeQuerySet;
+    private final long ropeKeySet;
+    private final long swigluSet;
+    private final long addSet;
+    private final long weightBytes;
+    private final int ropePairs;
+
+    /** The uploaded tensors of one layer and the descriptor sets that bind them to the shard's activations. */
+    static final class Layer {
+        GpuBuffer attentionNorm;
+        GpuBuffer ffnNorm;
+        GpuMatrix query;
+        GpuMatrix key;
+        GpuMatrix value;
+        GpuMatrix output;
+        GpuMatrix gate;
+        GpuMatrix up;
+        GpuMatrix down;
+        long attentionNormSet;
+        long ffnNormSet;
+        long querySet;
+        long keySet;
+        long valueSet;
+        long outputSet;
+        long gateSet;
+        long upSet;
+        long downSet;
+    }
+
+    /**
+     * Uploads {@code layerWeights} to {@code device}.
+     *
+     * @param vramCapBytes most bytes of weights this shard may place on the device
+     * @throws VulkanException when the weights do not fit under the cap (the message gives both sizes)
+     */
+    public GpuShard(VulkanDevice device, ShaderCompiler compiler, GpuShardShape shape, List<GpuLayerWeights> layerWeights,
+                    RopeTable rope, long vramCapBytes) {
+        long needed = 0;
+        for (GpuLayerWeights w : layerWeights) {
+            for (Tensor t : new Tensor[] {w.query(), w.key(), w.value(), w.attentionOutput(), w.ffnGate(), w.ffnUp(), w.ffnDown()}) {
+                needed += t.type().bytesFor(t.elementCount());
+            }
+            needed += 8L * shape.dim();
+        }
+        if (needed > vramCapBytes) {
+            throw new VulkanException("this shard's weights need " + gib(needed) + " on " + device.name() + " but the cap is "
+                    + gib(vramCapBytes) + "; serve fewer layers, or raise the cap");
+        }
+        this.device = device;
+        this.shape = shape;
+        this.kernels = new GpuKernels(device, compiler, shape.contextLength());
+        int window = shape.maxWindow();
+        long dimBytes = 4L * window * shape.dimStride();
+        long ffnBytes = 4L * window * shape.ffnStride();
+        io = GpuBuffer.hostVisible(device, dimBytes);
+        step = GpuBuffer.hostVisible(device, 16);
+        x = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
+        normed = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
+        q = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
+        k = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
+        v = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
+        attended = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
+        projected = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
+        gate = zeroed(GpuBuffer.deviceLocal(device, ffnBytes));
+        up = zeroed(GpuBuffer.deviceLocal(device, ffnBytes));
+        ropePairs = rope.ropeDimension() / 2;
+        if (rope.ropeDimension() > shape.headSize() || rope.maxPositions() < shape.contextLength()) {
+            throw new IllegalArgumentException("the rope table (" + rope.ropeDimension() + " dims, " + rope.maxPositions()
+                    + " positions) does not fit heads of " + shape.headSize() + " and a context of " + shape.contextLength());
+        }
+        cos = floats(ropeTable(rope, true));
+        sin = floats(ropeTable(rope, false));
+        ropeQuerySet = kernels.rope.bind(q, cos, sin, step);
+        ropeKeySet = kernels.rope.bind(k, cos, sin, step);
+        swigluSet = kernels.swiglu.bind(gate, up);
+        addSet = kernels.add.bind(x, projected);
+        for (GpuLayerWeights w : layerWeights) {
+            layers.add(upload(w));
+        }
+        this.weightBytes = needed;
+    }
+
+    private Layer upload(GpuLayerWeights w) {
+        GpuMatmul matmul = kernels.matmul;
+        Layer layer = new Layer();
+        layer.attentionNorm = floats(values(w.attentionNorm()));
+        layer.ffnNorm = floats(values(w.ffnNorm()));
+        layer.query = GpuMatrix.upload(device, w.query());
+        layer.key = GpuMatrix.upload(device, w.key());
+        layer.value = GpuMatrix.upload(device, w.value());
+        layer.output = GpuMatrix.upload(device, w.attentionOutput());
+        layer.gate = GpuMatrix.upload(device, w.ffnGate());
+        layer.up = GpuMatrix.upload(device, w.ffnUp());
+        layer.down = GpuMatrix.upload(device, w.ffnDown());
+        layer.attentionNormSet = kernels.rmsnorm.bind(x, layer.attentionNorm, normed);
+        layer.ffnNormSet = kernels.rmsnorm.bind(x, layer.ffnNorm, normed);
+        layer.querySet = matmul.bind(layer.query, normed, q);
+        layer.keySet = matmul.bind(layer.key, normed, k);
+        layer.valueSet = matmul.bind(layer.value, normed, v);
+        layer.outputSet = matmul.bind(layer.output, attended, projected);
+        layer.gateSet = matmul.bind(layer.gate, normed, gate);
+        layer.upSet = matmul.bind(layer.up, normed, up);
+        layer.downSet = matmul.bind(layer.down, gate, projected);
+        return layer;
+    }
+
+    /** A new session with an empty KV cache in device memory. */
+    public GpuShardSession openSession() {
+        return new GpuShardSession(this);
+    }
+
+    /** Bytes of weights this shard holds on the device. */
+    public long weightBytes() {
+        return weightBytes;
+    }
+
+    public String deviceName() {
+        return device.name();
+    }
+
+    /** Records one window of {@code count} positions through every layer, for a session's caches and sets. */
+    void record(VkCommandBuffer c, int count, List<long[]> sessionSets) {
+        int dimStride = shape.dimStride();
+        int ffnStride = shape.ffnStride();
+        int headSize = shape.headSize();
+        int eps = Float.floatToRawIntBits(shape.rmsEpsilon());
+        GpuBuffer.recordCopy(c, io, x, 4L * count * dimStride);
+        VulkanDevice.fullBarrier(c);
+        GpuMatmul matmul = kernels.matmul;
+        for (int l = 0; l < layers.size(); l++) {
+            Layer layer = layers.get(l);
+            long[] sets = sessionSets.get(l); // {kv store, attention}
+            kernels.rmsnorm.record(c, layer.attentionNormSet, new int[] {shape.dim(), dimStride, eps}, count, 1);
+            VulkanDevice.computeBarrier(c);
+            matmul.record(c, layer.query, layer.querySet, count, dimStride, dimStride);
+            matmul.record(c, layer.key, layer.keySet, count, dimStride, dimStride);
+            matmul.record(c, layer.value, layer.valueSet, count, dimStride, dimStride);
+            VulkanDevice.computeBarrier(c);
+            kernels.rope.record3(c, ropeQuerySet, new int[] {ropePairs, shape.heads(), headSize, dimStride},
+                    groups(ropePairs, 64), shape.heads(), count);
+            kernels.rope.record3(c, ropeKeySet, new int[] {ropePairs, shape.kvHeads(), headSize, dimStride},
+                    groups(ropePairs, 64), shape.kvHeads(), count);
+            VulkanDevice.computeBarrier(c);
+            kernels.kvStore.record(c, sets[0], new int[] {shape.kvDim(), dimStride}, groups(shape.kvDim(), 64), count);
+            VulkanDevice.computeBarrier(c);
+            kernels.attention.record(c, sets[1], new int[] {shape.heads(), shape.kvHeads(), headSize, dimStride}, shape.heads(), count);
+            VulkanDevice.computeBarrier(c);
+            matmul.record(c, layer.output, layer.outputSet, count, dimStride, dimStride);
+            VulkanDevice.computeBarrier(c);
+            kernels.add.record(c, addSet, new int[] {shape.dim(), dimStride}, groups(shape.dim(), 64), count);
+            VulkanDevice.computeBarrier(c);
+            kernels.rmsnorm.record(c, layer.ffnNormSet, new int[] {shape.dim(), dimStride, eps}, count, 1);
+            VulkanDevice.computeBarrier(c);
+            matmul.record(c, layer.gate, layer.gateSet, count, dimStride, ffnStride);
+            matmul.record(c, layer.up, layer.upSet, count, dimStride, ffnStride);
+            VulkanDevice.computeBarrier(c);
+            kernels.swiglu.record(c, swigluSet, new int[] {shape.ffn(), ffnStride}, groups(shape.ffn(), 64), count);
+            VulkanDevice.computeBarrier(c);
+            matmul.record(c, layer.down, layer.downSet, count, ffnStride, dimStride);
+            VulkanDevice.computeBarrier(c);
+            kernels.add.record(c, addSet, new int[] {shape.dim(), dimStride}, groups(shape.dim(), 64), count);
+            VulkanDevice.computeBarrier(c);
+        }
+        VulkanDevice.fullBarrier(c);
+        GpuBuffer.recordCopy(c, x, io, 4L * count * dimStride);
+        VulkanDevice.fullBarrier(c);
+    }
+
+    private static int groups(int items, int perGroup) {
+        return (items + perGroup - 1) / perGroup;
+    }
+
+    private GpuBuffer zeroed(GpuBuffer buffer) {
+        buffer.zero();
+        return buffer;
+    }
+
+    private GpuBuffer floats(float[] values) {
+        GpuBuffer buffer = GpuBuffer.deviceLocal(device, 4L * Math.max(1, values.length));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staged = arena.allocate(4L * values.length, 4);
+            MemorySegment.copy(values, 0, staged, ValueLayout.JAVA_FLOAT, 0, values.length);
+            buffer.upload(staged, 0);
+        }
+        return buffer;
+    }
+
+    private static float[] values(Tensor t) {
+        float[] out = new float[Math.toIntExact(t.elementCount())];
+        Dequantize.values(t.name(), t.type(), t.data(), 0, out.length, out, 0);
+        return out;
+    }
+
+    private static float[] ropeTable(RopeTable rope, boolean cosine) {
+        int pairs = rope.ropeDimension() / 2;
+        float[] table = new float[rope.maxPositions() * pairs];
+        for (int p = 0; p < rope.maxPositions(); p++) {
+            for (int i = 0; i < pairs; i++) {
+                table[p * pairs + i] = cosine ? rope.cos(p, i) : rope.sin(p, i);
+            }
+        }
+        return table;
+    }
+
+    private static String gib(long bytes) {
+        return String.format("%.2f GiB", bytes / (double) (1L << 30));
+    }
+
+    @Override
+    public void close() {
+        device.waitIdle();
+        for (Layer layer : layers) {
+            for (GpuMatrix m : new GpuMatrix[] {layer.query, layer.key, layer.value, layer.output, layer.gate, layer.up, layer.down}) {
+                m.close();
+            }
+            layer.attentionNorm.close();
+            layer.ffnNorm.close();
+        }
+        for (GpuBuffer b : new GpuBuffer[] {io, step, x, normed, q, k, v, attended, projected, gate, up, cos, sin}) {
+            b.close();
+        }
+        kernels.close();
+    }
+}
