@@ -55,6 +55,11 @@ public final class GpuContext implements AutoCloseable {
         return vramCapBytes;
     }
 
+    /** What the validation layer reported (empty unless far.vulkan.validation=true). */
+    public java.util.List<String> validationMessages() {
+        return instance.validationMessages();
+    }
+
     /** Places a shard on this GPU; it is closed with the context. */
     public synchronized GpuShard shard(GpuShardShape shape, List<GpuLayerWeights> layers, org.farnode.backend.ops.RopeTable rope) {
         long used = owned.stream().filter(o -> o instanceof GpuShard).mapToLong(o -> ((GpuShard) o).weightBytes()).sum();
