@@ -20,14 +20,27 @@ import java.util.function.Consumer;
 public final class InferenceBenchmark {
     private final LlamaWeights weights;
     private final Ops ops;
+    private final ShardRunner shard;
 
+    /** Everything on the CPU {@code ops}. */
     public InferenceBenchmark(LlamaWeights weights, Ops ops) {
+        this(weights, ops, new ShardRunner(weights, LayerRange.all(weights.config().blockCount()), ops));
+    }
+
+    /** The gateway half on {@code gatewayOps}, every layer on {@code shard} (which may be on a GPU). */
+    public InferenceBenchmark(LlamaWeights weights, Ops gatewayOps, ShardRunner shard) {
         this.weights = weights;
-        this.ops = ops;
+        this.ops = gatewayOps;
+        this.shard = shard;
     }
 
     /** Throws a one-line explanation if these settings cannot be run on this model. */
     public void checkSettings(int promptTokens, int decodeTokens, int repetitions) {
+        checkSettings(weights, promptTokens, decodeTokens, repetitions);
+    }
+
+    /** {@link #checkSettings(int, int, int)} before a benchmark exists, so a command can refuse before starting a backend. */
+    public static void checkSettings(LlamaWeights weights, int promptTokens, int decodeTokens, int repetitions) {
         if (promptTokens < 1 || decodeTokens < 1 || repetitions < 1) {
             throw new IllegalArgumentException("--prompt-tokens, --decode-tokens and --runs must all be at least 1 (got "
                     + promptTokens + ", " + decodeTokens + ", " + repetitions + ")");
@@ -43,7 +56,6 @@ public final class InferenceBenchmark {
     public Result run(int promptTokens, int decodeTokens, int repetitions, Consumer<String> progress) {
         checkSettings(promptTokens, decodeTokens, repetitions);
         GatewayModel gateway = new GatewayModel(weights, ops);
-        ShardRunner shard = new ShardRunner(weights, LayerRange.all(weights.config().blockCount()), ops);
         int[] prompt = syntheticPrompt(promptTokens);
         Map<OpTimer.Op, Long> lastDecodeOps = null;
         long lastDecodeNanos = 0;

@@ -4,6 +4,9 @@ import org.farnode.app.bench.InferenceBenchmark;
 import org.farnode.app.bench.OpTimer;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.backend.Backend;
+import org.farnode.backend.vulkan.GpuBandwidth;
+import org.farnode.app.shard.LayerRange;
+import org.farnode.app.shard.ShardRunner;
 import org.farnode.backend.ops.MemoryBandwidth;
 import org.farnode.backend.ops.Ops;
 import picocli.CommandLine.Command;
@@ -50,10 +53,23 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel loaded = model.open();
-             Backend backend = backendOptions.open(err)) {
+        try (LoadedModel loaded = model.open()) {
+            InferenceBenchmark.checkSettings(loaded.weights(), promptTokens, decodeTokens, runs); // before starting a backend
+            runWith(loaded, out, err);
+        }
+        return 0;
+    }
+
+    private void runWith(LoadedModel loaded, PrintWriter out, PrintWriter err) {
+        try (Backend backend = backendOptions.open(err)) {
             Ops ops = opTimes ? new OpTimer(backend.ops()) : backend.ops();
-            InferenceBenchmark benchmark = new InferenceBenchmark(loaded.weights(), ops);
+            if (opTimes && backend.gpu().isPresent()) {
+                throw new IllegalArgumentException("--op-times times CPU operations; with the Vulkan backend the layers run on the GPU (use --backend cpu)");
+            }
+            ShardRunner shard = backend.gpu().isPresent()
+                    ? ShardRunner.on(backend, loaded.weights(), LayerRange.all(loaded.config().blockCount()))
+                    : new ShardRunner(loaded.weights(), LayerRange.all(loaded.config().blockCount()), ops);
+            InferenceBenchmark benchmark = new InferenceBenchmark(loaded.weights(), ops, shard);
             benchmark.checkSettings(promptTokens, decodeTokens, runs);
             long bytesPerToken = loaded.weights().bytesReadPerToken();
             out.printf("model      %s (%s, %d layers, dim %d, vocab %d)%n", loaded.path(), loaded.format(),
@@ -62,16 +78,17 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("backend    %s%n", backend.description());
             out.flush();
 
-            err.println("measuring memory read bandwidth...");
-            MemoryBandwidth before = MemoryBandwidth.measure(backend.threads());
+            Bandwidth bandwidth = new Bandwidth(backend);
+            err.println("measuring memory read bandwidth (" + bandwidth.where() + ")...");
+            double before = bandwidth.measure();
             InferenceBenchmark.Result result = benchmark.run(promptTokens, decodeTokens, runs, err::println);
             err.println("measuring memory read bandwidth again...");
-            MemoryBandwidth after = MemoryBandwidth.measure(backend.threads());
+            double after = bandwidth.measure();
             // On a shared machine the bandwidth drifts; the higher reading gives the stricter limit.
-            double gigabytesPerSecond = Math.max(before.gigabytesPerSecond(), after.gigabytesPerSecond());
+            double gigabytesPerSecond = Math.max(before, after);
             double limit = gigabytesPerSecond * 1e9 / bytesPerToken;
-            out.printf("bandwidth  %.1f GB/s read (%d threads; %.1f before the runs, %.1f after) -> decode limit %.2f tokens/s%n",
-                    gigabytesPerSecond, backend.threads(), before.gigabytesPerSecond(), after.gigabytesPerSecond(), limit);
+            out.printf("bandwidth  %.1f GB/s read (%s; %.1f before the runs, %.1f after) -> decode limit %.2f tokens/s%n",
+                    gigabytesPerSecond, bandwidth.where(), before, after, limit);
             out.printf("prefill    %.1f tokens/s (median of %d runs of a %d-token prompt; runs: %s)%n",
                     result.medianPrefill(), runs, promptTokens, format(result.prefillTokensPerSecond()));
             out.printf("decode     %.2f tokens/s (median of %d runs of %d tokens; runs: %s)%n",
@@ -82,7 +99,19 @@ final class BenchCommand implements Callable<Integer> {
                 printBreakdown(out, result.decodeBreakdown());
             }
         }
-        return 0;
+    }
+
+    /** The read bandwidth that bounds decoding: the GPU's when the layers run there, else the CPU threads'. */
+    private record Bandwidth(Backend backend) {
+        String where() {
+            return backend.gpu().map(g -> "GPU " + g.device().name() + ", compute shader").orElse(backend.threads() + " threads");
+        }
+
+        double measure() {
+            return backend.gpu()
+                    .map(g -> GpuBandwidth.measure(g.device(), g.compiler(), 1L << 30, 20).gigabytesPerSecond())
+                    .orElseGet(() -> MemoryBandwidth.measure(backend.threads()).gigabytesPerSecond());
+        }
     }
 
     private static void printBreakdown(PrintWriter out, InferenceBenchmark.OpBreakdown breakdown) {

@@ -1,6 +1,7 @@
 package org.farnode.app.cli;
 
 import org.farnode.app.gateway.GenerationResult;
+import org.farnode.app.gateway.Generator;
 import org.farnode.app.gateway.SamplingSettings;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.app.shard.LayerRange;
@@ -47,30 +48,39 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingSettings sampling = generation.sampling();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel loaded = model.open();
-             Backend backend = backendOptions.open(err)) {
-            Ops ops = backend.ops();
-            List<ShardStage> route = route(loaded, backend);
-            GenerationResult result = generation.generate(loaded, ops, route, sampling, out);
-            route.forEach(ShardStage::close);
-            if (stats) {
-                err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; seed %d; %s%n",
-                        result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,
-                        result.decodeTokensPerSecond(), result.stopReason(), generation.usedSeed(), backend.description());
+        try (LoadedModel loaded = model.open()) {
+            // Refuse a prompt that does not fit before starting a backend (which may print a notice).
+            Generator.promptTokens(loaded.tokenizer(), loaded.config().contextLength(), generation.prompt);
+            List<LayerRange> ranges = layerRanges(loaded);
+            try (Backend backend = backendOptions.open(err)) {
+                List<ShardStage> route = route(loaded, backend, ranges);
+                GenerationResult result = generation.generate(loaded, backend.ops(), route, sampling, out);
+                route.forEach(ShardStage::close);
+                if (stats) {
+                    err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; seed %d; %s%n",
+                            result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,
+                            result.decodeTokensPerSecond(), result.stopReason(), generation.usedSeed(), backend.description());
+                }
             }
         }
         return 0;
     }
 
-    private List<ShardStage> route(LoadedModel loaded, Backend backend) {
+    /** The layer ranges of the local route: one covering every layer, or those of --shards. */
+    private List<LayerRange> layerRanges(LoadedModel loaded) {
         int blocks = loaded.config().blockCount();
-        List<ShardStage> route = new ArrayList<>();
         if (shards == null) {
-            route.add(ShardRunner.on(backend, loaded.weights(), LayerRange.all(blocks)).openSession());
-            return route;
+            return List.of(LayerRange.all(blocks));
         }
-        for (String part : shards.split(",")) {
-            route.add(ShardRunner.on(backend, loaded.weights(), LayerRange.parse(part, blocks)).openSession());
+        List<LayerRange> ranges = java.util.Arrays.stream(shards.split(",")).map(part -> LayerRange.parse(part, blocks)).toList();
+        LayerRange.requireChain(ranges, blocks);
+        return ranges;
+    }
+
+    private static List<ShardStage> route(LoadedModel loaded, Backend backend, List<LayerRange> ranges) {
+        List<ShardStage> route = new ArrayList<>();
+        for (LayerRange range : ranges) {
+            route.add(ShardRunner.on(backend, loaded.weights(), range).openSession());
         }
         return route;
     }

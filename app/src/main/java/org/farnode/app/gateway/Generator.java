@@ -3,6 +3,7 @@ package org.farnode.app.gateway;
 import org.farnode.app.model.tokenizer.StreamingDecoder;
 import org.farnode.app.model.tokenizer.Tokenizer;
 import org.farnode.app.shard.HiddenStates;
+import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardStage;
 
 import java.util.ArrayList;
@@ -22,21 +23,7 @@ public final class Generator {
     private final List<ShardStage> route;
 
     public Generator(GatewayModel gateway, Tokenizer tokenizer, List<ShardStage> route) {
-        if (route.isEmpty()) {
-            throw new IllegalArgumentException("a route needs at least one shard");
-        }
-        int expectedStart = 0;
-        for (ShardStage stage : route) {
-            if (stage.layers().start() != expectedStart) {
-                throw new IllegalArgumentException("route has a gap or overlap at layer " + expectedStart
-                        + ": next shard serves " + stage.layers());
-            }
-            expectedStart = stage.layers().end();
-        }
-        if (expectedStart != gateway.config().blockCount()) {
-            throw new IllegalArgumentException("route covers layers [0, " + expectedStart + ") but the model has "
-                    + gateway.config().blockCount());
-        }
+        LayerRange.requireChain(route.stream().map(ShardStage::layers).toList(), gateway.config().blockCount());
         this.gateway = gateway;
         this.tokenizer = tokenizer;
         this.route = List.copyOf(route);
@@ -48,9 +35,13 @@ public final class Generator {
      * @throws IllegalArgumentException when the prompt leaves no room in the model's context
      */
     public int[] promptTokens(String prompt) {
+        return promptTokens(tokenizer, gateway.config().contextLength(), prompt);
+    }
+
+    /** {@link #promptTokens(String)} before any generator exists, so a command can refuse a prompt before it starts a backend. */
+    public static int[] promptTokens(Tokenizer tokenizer, int context, String prompt) {
         // Start from BOS when the model asks for it, and always when there is nothing else to start from.
         int[] prompted = tokenizer.addBosToken() || prompt.isEmpty() ? tokenizer.encodeWithBos(prompt) : tokenizer.encode(prompt);
-        int context = gateway.config().contextLength();
         if (prompted.length >= context) {
             throw new IllegalArgumentException("the prompt is " + prompted.length + " tokens but the model's context holds "
                     + context + " (including at least one generated token)");

@@ -36,6 +36,28 @@ public record LayerRange(int start, int end) {
         return this;
     }
 
+    /**
+     * Checks that {@code ranges}, in order, cover {@code [0, blockCount)} with no gap or overlap.
+     *
+     * @throws IllegalArgumentException naming the first layer where they do not
+     */
+    public static void requireChain(java.util.List<LayerRange> ranges, int blockCount) {
+        if (ranges.isEmpty()) {
+            throw new IllegalArgumentException("a route needs at least one shard");
+        }
+        int expectedStart = 0;
+        for (LayerRange range : ranges) {
+            if (range.start() != expectedStart) {
+                throw new IllegalArgumentException("route has a gap or overlap at layer " + expectedStart
+                        + ": next shard serves " + range);
+            }
+            expectedStart = range.end();
+        }
+        if (expectedStart != blockCount) {
+            throw new IllegalArgumentException("route covers layers [0, " + expectedStart + ") but the model has " + blockCount);
+        }
+    }
+
     public int size() {
         return end - start;
     }
