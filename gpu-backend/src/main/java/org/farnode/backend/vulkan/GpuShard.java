@@ -230,7 +230,8 @@ public final class GpuShard implements AutoCloseable {
         return out;
     }
 
-    private static float[] ropeTable(RopeTable rope, boolean cosine) {
+    /** The cosines or sines of {@code rope} as the rope shader reads them: {@code [position][pair]}. */
+    static float[] ropeTable(RopeTable rope, boolean cosine) {
         int pairs = rope.ropeDimension() / 2;
         float[] table = new float[rope.maxPositions() * pairs];
         for (int p = 0; p < rope.maxPositions(); p++) {

@@ -1,0 +1,215 @@
+package org.farnode.backend.vulkan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.farnode.backend.vulkan.GpuArrays.download;
+import static org.farnode.backend.vulkan.GpuArrays.startPosition;
+import static org.farnode.backend.vulkan.GpuArrays.upload;
+import static org.farnode.backend.vulkan.StridedRows.assertClose;
+import static org.farnode.backend.vulkan.StridedRows.gaussian;
+import static org.farnode.backend.vulkan.StridedRows.pack;
+import static org.farnode.backend.vulkan.StridedRows.paddedStride;
+import static org.farnode.backend.vulkan.StridedRows.poison;
+import static org.farnode.backend.vulkan.StridedRows.random;
+import static org.farnode.backend.vulkan.StridedRows.unpack;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.farnode.backend.ops.ReferenceOps;
+import org.farnode.backend.ops.RopeTable;
+import org.farnode.backend.tensor.GgmlType;
+import org.farnode.backend.tensor.Quantize;
+import org.farnode.backend.tensor.Tensor;
+import org.farnode.backend.vulkan.GpuArrays.BoundSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kernel of a GPU layer except the matrix product (see {@link GpuMatmulTest}) against the
+ * reference implementation, on this machine's real device (lavapipe in CI) with the validation
+ * layer watching. Inputs are seeded Gaussians in rows laid out as {@link GpuShard} keeps them,
+ * with NaN in the padding and in the unfilled part of the KV cache (see {@link StridedRows}), so
+ * reading or writing outside a kernel's rows shows up as a wrong value.
+ *
+ * <p>Tolerances, per value. The reference computes in double and rounds once; the GPU computes in
+ * float, sums in another order (per thread, then across subgroups) and uses the device's exp and
+ * sqrt (a few ulp). On lavapipe the worst error seen is about 1/40 of each bound below.
+ * <ul>
+ *   <li>add: exact, one correctly rounded float addition on both sides; kv_store: exact, a copy;</li>
+ *   <li>swiglu and rmsnorm: {@code 1e-5·|expected|}: each output is a product of factors, none of
+ *       which cancels, so the rounding of each factor (rmsnorm's sum of squares over up to 2048
+ *       values included) stays relative to the result;</li>
+ *   <li>rope: {@code 1e-5·(|a|+|b|)} for the pair (a, b), since {@code a·cos − b·sin} may cancel;
+ *       both sides read the same float cos/sin table; values past the rope dimension: exact;</li>
+ *   <li>attention: {@code 1e-5·max_t|v[t][d]|} over the positions the row attends to: the output
+ *       is a convex combination of those values, and rounding in the scores (dot products of up
+ *       to 64 terms) and in the sums over up to 300 positions moves the weights by far less.</li>
+ * </ul>
+ */
+class GpuKernelsTest {
+    private static final ReferenceOps REFERENCE = new ReferenceOps();
+    private static final int CONTEXT_LENGTH = 512;
+    private static final float EPSILON = 1e-5f;
+    private static final double ELEMENTWISE = 1e-5;
+    private static final double ATTENTION = 1e-5;
+    @TempDir
+    static Path shaderCache;
+    private static VulkanInstance vulkan;
+    private static VulkanDevice device;
+    private static GpuKernels kernels;
+
+    @BeforeAll
+    static void open() {
+        vulkan = VulkanTestSupport.openValidated();
+        device = VulkanDevice.open(vulkan.physicalDevices().getFirst());
+        kernels = new GpuKernels(device, new ShaderCompiler(shaderCache), CONTEXT_LENGTH);
+    }
+
+    @AfterAll
+    static void close() {
+        if (vulkan == null) {
+            return;
+        }
+        kernels.close();
+        device.close();
+        assertThat(vulkan.validationMessages()).as("validation layer messages").isEmpty();
+        vulkan.close();
+    }
+
+    @ParameterizedTest(name = "{0} wide, {1} rows")
+    @CsvSource({"1, 1", "1, 3", "7, 3", "64, 1", "67, 3", "2048, 1", "2048, 3"})
+    void rmsnormMatchesTheReference(int size, int rows) {
+        int stride = paddedStride(size);
+        float[] x = random(rows, stride, size, 11L * size + rows);
+        float[] weight = gaussian(size, 13L * size);
+        float[] normed = new float[rows * size];
+        REFERENCE.rmsnorm(normed, pack(x, rows, stride, size), f32Tensor(weight), size, rows, EPSILON);
+        float[] expected = unpack(normed, poison(rows * stride), rows, stride, size);
+        float[] actual;
+        try (GpuBuffer input = upload(device, x); GpuBuffer w = upload(device, weight);
+             GpuBuffer output = upload(device, poison(rows * stride));
+             BoundSet set = BoundSet.bind(kernels.rmsnorm, input, w, output)) {
+            int[] shape = {size, stride, Float.floatToRawIntBits(EPSILON)};
+            device.submitAndWait(c -> kernels.rmsnorm.record(c, set.set(), shape, rows, 1));
+            actual = download(output, rows * stride);
+        }
+        assertClose("rmsnorm", actual, expected, relative(expected, ELEMENTWISE), stride);
+    }
+
+    @ParameterizedTest(name = "{0} heads of {1}, rope over {2}, {3} rows from position {4}")
+    @CsvSource({"4, 16, 16, 1, 0", "4, 16, 16, 3, 37", "8, 64, 64, 3, 0", "8, 64, 64, 1, 37", "8, 64, 32, 3, 37",
+            "2, 256, 256, 3, 37", "2, 256, 128, 2, 0", "1, 2, 2, 3, 37"})
+    void ropeMatchesTheReference(int heads, int headSize, int ropeDimension, int rows, int start) {
+        int size = heads * headSize;
+        int stride = paddedStride(size);
+        RopeTable table = new RopeTable(ropeDimension, CONTEXT_LENGTH, 10000.0);
+        float[] x = random(rows, stride, size, 17L * size + ropeDimension + start);
+        float[] expected = x.clone();
+        float[] allowed = new float[x.length];
+        for (int i = 0; i < rows; i++) {
+            REFERENCE.rope(expected, i * stride, heads, headSize, table, start + i);
+            for (int h = 0; h < heads; h++) {
+                for (int j = 0; j < ropeDimension; j++) {
+                    int at = i * stride + h * headSize + j;
+                    int pair = at - j % 2;
+                    allowed[at] = (float) (ELEMENTWISE * (Math.abs(x[pair]) + Math.abs(x[pair + 1])));
+                }
+            }
+        }
+        int pairs = ropeDimension / 2;
+        float[] actual;
+        try (GpuBuffer vectors = upload(device, x); GpuBuffer cos = upload(device, GpuShard.ropeTable(table, true));
+             GpuBuffer sin = upload(device, GpuShard.ropeTable(table, false)); GpuBuffer step = startPosition(device, start);
+             BoundSet set = BoundSet.bind(kernels.rope, vectors, cos, sin, step)) {
+            int[] shape = {pairs, heads, headSize, stride};
+            device.submitAndWait(c -> kernels.rope.record3(c, set.set(), shape, groups(pairs), heads, rows));
+            actual = download(vectors, rows * stride);
+        }
+        assertClose("rope", actual, expected, allowed, stride);
+    }
+
+    @ParameterizedTest(name = "{0} wide, {1} rows")
+    @CsvSource({"1, 1", "7, 3", "67, 3", "131, 2", "5632, 2"})
+    void swigluMatchesTheReference(int size, int rows) {
+        int stride = paddedStride(size);
+        float[] gate = random(rows, stride, size, 19L * size + rows);
+        float[] up = random(rows, stride, size, 23L * size + rows);
+        float[] activated = pack(gate, rows, stride, size);
+        REFERENCE.swiglu(activated, pack(up, rows, stride, size), rows * size);
+        float[] expected = unpack(activated, gate.clone(), rows, stride, size);
+        float[] actual = runInPlace(kernels.swiglu, gate, up, size, stride, rows);
+        assertClose("swiglu", actual, expected, relative(expected, ELEMENTWISE), stride);
+    }
+
+    @ParameterizedTest(name = "{0} wide, {1} rows")
+    @CsvSource({"1, 1", "7, 3", "67, 3", "131, 2", "2048, 3"})
+    void addMatchesTheReference(int size, int rows) {
+        int stride = paddedStride(size);
+        float[] accumulator = random(rows, stride, size, 29L * size + rows);
+        float[] addend = random(rows, stride, size, 31L * size + rows);
+        float[] sum = pack(accumulator, rows, stride, size);
+        REFERENCE.add(sum, pack(addend, rows, stride, size), rows * size);
+        float[] expected = unpack(sum, accumulator.clone(), rows, stride, size);
+        float[] actual = runInPlace(kernels.add, accumulator, addend, size, stride, rows);
+        assertClose("add", actual, expected, new float[expected.length], stride);
+    }
+
+    @ParameterizedTest(name = "{0} heads / {1} KV heads of {2}, {4} rows after {3} cached positions")
+    @MethodSource("attentionCases")
+    void kvStoreAndAttentionMatchTheReference(int heads, int kvHeads, int headSize, int start, int rows) {
+        AttentionWindow window = AttentionWindow.random(heads, kvHeads, headSize, start, rows, CONTEXT_LENGTH);
+        AttentionWindow.Result expected = window.reference(REFERENCE);
+        AttentionWindow.Result actual = window.runOn(device, kernels);
+        int kvDim = kvHeads * headSize;
+        assertClose("key cache", actual.keyCache(), expected.keyCache(), new float[expected.keyCache().length], kvDim);
+        assertClose("value cache", actual.valueCache(), expected.valueCache(), new float[expected.valueCache().length], kvDim);
+        assertClose("attention", actual.attended(), expected.attended(), window.allowance(ATTENTION), window.stride());
+    }
+
+    static Stream<Arguments> attentionCases() {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (int[] grouping : new int[][] {{8, 8}, {8, 2}, {4, 1}}) {
+            for (int headSize : new int[] {8, 64}) {
+                for (int start : new int[] {0, 37, 297}) {
+                    for (int rows : new int[] {1, 3}) {
+                        cases.add(Arguments.of(grouping[0], grouping[1], headSize, start, rows));
+                    }
+                }
+            }
+        }
+        return cases.build();
+    }
+
+    /** Runs a two-buffer element-wise kernel (swiglu, add) that updates its first buffer; returns that buffer. */
+    private static float[] runInPlace(ComputePipeline kernel, float[] updated, float[] other, int size, int stride, int rows) {
+        try (GpuBuffer first = upload(device, updated); GpuBuffer second = upload(device, other);
+             BoundSet set = BoundSet.bind(kernel, first, second)) {
+            device.submitAndWait(c -> kernel.record(c, set.set(), new int[] {size, stride}, groups(size), rows));
+            return download(first, updated.length);
+        }
+    }
+
+    static int groups(int items) {
+        return (items + 63) / 64;
+    }
+
+    private static float[] relative(float[] expected, double tolerance) {
+        float[] allowed = new float[expected.length];
+        for (int j = 0; j < expected.length; j++) {
+            allowed[j] = (float) (tolerance * Math.abs(expected[j]));
+        }
+        return allowed;
+    }
+
+    private static Tensor f32Tensor(float[] values) {
+        MemorySegment data = Arena.ofAuto().allocate(4L * values.length);
+        Quantize.values(GgmlType.F32, values, 0, values.length, data, 0);
+        return new Tensor("test.norm.weight", GgmlType.F32, new long[] {values.length}, data);
+    }
+}
