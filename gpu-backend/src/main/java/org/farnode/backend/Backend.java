@@ -82,7 +82,7 @@ public final class Backend implements AutoCloseable {
         try {
             GpuContext gpu = GpuContext.open(device, vramCapBytes);
             return new Backend(ops, gpu, "Vulkan on " + device.name() + (device.software() ? " (software device: slow, for testing)" : "")
-                    + "; gateway on " + cpuDescription(ops));
+                    + " for the layers and the LM head; " + cpuDescription(ops) + " for the rest");
         } catch (RuntimeException e) {
             ops.close();
             throw e;

@@ -21,16 +21,18 @@ public final class InferenceBenchmark {
     private final LlamaWeights weights;
     private final Ops ops;
     private final ShardRunner shard;
+    private final GatewayModel gateway;
 
     /** Everything on the CPU {@code ops}. */
     public InferenceBenchmark(LlamaWeights weights, Ops ops) {
-        this(weights, ops, new ShardRunner(weights, LayerRange.all(weights.config().blockCount()), ops));
+        this(weights, ops, new GatewayModel(weights, ops), new ShardRunner(weights, LayerRange.all(weights.config().blockCount()), ops));
     }
 
-    /** The gateway half on {@code gatewayOps}, every layer on {@code shard} (which may be on a GPU). */
-    public InferenceBenchmark(LlamaWeights weights, Ops gatewayOps, ShardRunner shard) {
+    /** The gateway half as {@code gateway} (its CPU part on {@code gatewayOps}), every layer on {@code shard} (which may be on a GPU). */
+    public InferenceBenchmark(LlamaWeights weights, Ops gatewayOps, GatewayModel gateway, ShardRunner shard) {
         this.weights = weights;
         this.ops = gatewayOps;
+        this.gateway = gateway;
         this.shard = shard;
     }
 
@@ -55,7 +57,6 @@ public final class InferenceBenchmark {
     /** Times of {@code repetitions} runs, each a prefill of {@code promptTokens} then {@code decodeTokens} greedy steps. */
     public Result run(int promptTokens, int decodeTokens, int repetitions, Consumer<String> progress) {
         checkSettings(promptTokens, decodeTokens, repetitions);
-        GatewayModel gateway = new GatewayModel(weights, ops);
         int[] prompt = syntheticPrompt(promptTokens);
         Map<OpTimer.Op, Long> lastDecodeOps = null;
         long lastDecodeNanos = 0;

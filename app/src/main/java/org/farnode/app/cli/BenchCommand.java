@@ -2,6 +2,7 @@ package org.farnode.app.cli;
 
 import org.farnode.app.bench.InferenceBenchmark;
 import org.farnode.app.bench.OpTimer;
+import org.farnode.app.gateway.GatewayModel;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.backend.Backend;
 import org.farnode.backend.vulkan.GpuBandwidth;
@@ -69,7 +70,8 @@ final class BenchCommand implements Callable<Integer> {
             ShardRunner shard = backend.gpu().isPresent()
                     ? ShardRunner.on(backend, loaded.weights(), LayerRange.all(loaded.config().blockCount()))
                     : new ShardRunner(loaded.weights(), LayerRange.all(loaded.config().blockCount()), ops);
-            InferenceBenchmark benchmark = new InferenceBenchmark(loaded.weights(), ops, shard);
+            GatewayModel gateway = backend.gpu().isPresent() ? GatewayModel.on(backend, loaded.weights()) : new GatewayModel(loaded.weights(), ops);
+            InferenceBenchmark benchmark = new InferenceBenchmark(loaded.weights(), ops, gateway, shard);
             benchmark.checkSettings(promptTokens, decodeTokens, runs);
             long bytesPerToken = loaded.weights().bytesReadPerToken();
             out.printf("model      %s (%s, %d layers, dim %d, vocab %d)%n", loaded.path(), loaded.format(),

@@ -54,7 +54,7 @@ final class GenerateCommand implements Callable<Integer> {
             List<LayerRange> ranges = layerRanges(loaded);
             try (Backend backend = backendOptions.open(err)) {
                 List<ShardStage> route = route(loaded, backend, ranges);
-                GenerationResult result = generation.generate(loaded, backend.ops(), route, sampling, out);
+                GenerationResult result = generation.generate(loaded, backend, route, sampling, out);
                 route.forEach(ShardStage::close);
                 if (stats) {
                     err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; seed %d; %s%n",

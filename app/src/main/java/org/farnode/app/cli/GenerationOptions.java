@@ -8,7 +8,7 @@ import org.farnode.app.gateway.Generator;
 import org.farnode.app.gateway.SamplingSettings;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.app.shard.ShardStage;
-import org.farnode.backend.ops.Ops;
+import org.farnode.backend.Backend;
 import picocli.CommandLine.Option;
 
 /** The prompt and sampling options of every command that generates text, and the streaming loop they share. */
@@ -48,9 +48,9 @@ final class GenerationOptions {
     }
 
     /** Generates through {@code route}, printing the prompt and then each piece of text as it is produced. */
-    GenerationResult generate(LoadedModel loaded, Ops gatewayOps, List<? extends ShardStage> route,
+    GenerationResult generate(LoadedModel loaded, Backend gatewayBackend, List<? extends ShardStage> route,
                               SamplingSettings sampling, PrintWriter out) {
-        Generator generator = new Generator(new GatewayModel(loaded.weights(), gatewayOps), loaded.tokenizer(),
+        Generator generator = new Generator(GatewayModel.on(gatewayBackend, loaded.weights()), loaded.tokenizer(),
                 List.copyOf(route));
         int[] promptTokens = generator.promptTokens(prompt);
         out.print(prompt);

@@ -22,7 +22,7 @@ final class RemoteGeneration {
                     GenerationOptions generation, Backend gatewayBackend, PrintWriter out, PrintWriter err) {
         SamplingSettings sampling = generation.sampling();
         try (PeerRoute route = PeerRoute.open(peers, modelId, loaded.config().blockCount(), codec, timeout)) {
-            GenerationResult result = generation.generate(loaded, gatewayBackend.ops(), route.stages(), sampling, out);
+            GenerationResult result = generation.generate(loaded, gatewayBackend, route.stages(), sampling, out);
             route.closeSessions();
             err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; codec %s%n",
                     result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,

@@ -3,7 +3,11 @@ package org.farnode.app.gateway;
 import org.farnode.app.model.LlamaWeights;
 import org.farnode.app.model.ModelConfig;
 import org.farnode.app.shard.HiddenStates;
+import org.farnode.backend.Backend;
 import org.farnode.backend.ops.Ops;
+import org.farnode.backend.tensor.GgmlType;
+import org.farnode.backend.tensor.Tensor;
+import org.farnode.backend.vulkan.GpuMatrixProduct;
 
 /**
  * The gateway's half of the model: token embedding in, final norm and LM head out. Token ids
@@ -12,11 +16,32 @@ import org.farnode.backend.ops.Ops;
 public final class GatewayModel {
     private final LlamaWeights weights;
     private final Ops ops;
+    private final GpuMatrixProduct gpuHead;
 
+    /** Everything on the CPU {@code ops}. */
     public GatewayModel(LlamaWeights weights, Ops ops) {
+        this(weights, ops, null);
+    }
+
+    private GatewayModel(LlamaWeights weights, Ops ops, GpuMatrixProduct gpuHead) {
         this.weights = weights;
         this.ops = ops;
+        this.gpuHead = gpuHead;
     }
+
+    /**
+     * The gateway half on {@code backend}: with a GPU, the LM head (the largest matrix of a decode
+     * step) is multiplied there; the embedding lookup and the final norm stay on the CPU.
+     */
+    public static GatewayModel on(Backend backend, LlamaWeights weights) {
+        Tensor head = weights.output();
+        boolean fits = GPU_TYPES.contains(head.type()) && head.rows() <= 65535;
+        return backend.gpu().filter(gpu -> fits)
+                .map(gpu -> new GatewayModel(weights, backend.ops(), gpu.matrixProduct(head)))
+                .orElseGet(() -> new GatewayModel(weights, backend.ops()));
+    }
+
+    private static final java.util.Set<GgmlType> GPU_TYPES = java.util.EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0);
 
     public ModelConfig config() {
         return weights.config();
@@ -44,7 +69,11 @@ public final class GatewayModel {
         ops.rmsnorm(normed, states.values(), weights.outputNorm(), config.embeddingLength(), states.positions(),
                 config.rmsEpsilon());
         float[] logits = new float[states.positions() * config.vocabularySize()];
-        ops.matmul(weights.output(), normed, logits, states.positions());
+        if (gpuHead != null) {
+            gpuHead.multiply(normed, logits, states.positions());
+        } else {
+            ops.matmul(weights.output(), normed, logits, states.positions());
+        }
         return logits;
     }
 }

@@ -89,7 +89,8 @@ class GpuShardTest {
     @Test
     void greedyGenerationOnTheGpuPrintsTheReferenceText() {
         ShardStage all = ShardRunner.on(gpu, model.weights(), LayerRange.all(5)).openSession();
-        Generator generator = new Generator(new GatewayModel(model.weights(), gpu.ops()), model.tokenizer(), List.of(all));
+        // The gateway's LM head on the GPU too, as far generate --backend vulkan runs it.
+        Generator generator = new Generator(GatewayModel.on(gpu, model.weights()), model.tokenizer(), List.of(all));
         StringBuilder text = new StringBuilder();
         generator.generate("", 256, new SamplingSettings(0, 0, 1, 1), (id, piece) -> text.append(piece));
         all.close();

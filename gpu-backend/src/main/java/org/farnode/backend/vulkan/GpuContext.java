@@ -68,6 +68,19 @@ public final class GpuContext implements AutoCloseable {
         return shard;
     }
 
+    /**
+     * Places {@code weights} (F32, F16, Q8_0 or Q4_0, at most 65535 rows) on this GPU for products
+     * with host vectors; it is closed with the context.
+     */
+    public synchronized GpuMatrixProduct matrixProduct(org.farnode.backend.tensor.Tensor weights) {
+        if (weights.rows() > 65535) {
+            throw new VulkanException(weights.name() + " has " + weights.rows() + " rows; one dispatch covers at most 65535");
+        }
+        GpuMatrixProduct product = new GpuMatrixProduct(device, compiler, weights);
+        owned.add(product);
+        return product;
+    }
+
     @Override
     public synchronized void close() {
         for (int i = owned.size() - 1; i >= 0; i--) {

@@ -25,6 +25,9 @@ public final class GpuShard implements AutoCloseable {
     final GpuShardShape shape;
     final List<Layer> layers = new ArrayList<>();
     final GpuBuffer io;
+    /** The window's start position as the host writes it; copied into {@link #step} by each submission. */
+    final GpuBuffer stepHost;
+    /** The start position where the kernels read it: device memory, not a trip across the bus per thread. */
     final GpuBuffer step;
     final GpuBuffer x;
     final GpuBuffer normed;
@@ -92,7 +95,8 @@ public final class GpuShard implements AutoCloseable {
         long dimBytes = 4L * window * shape.dimStride();
         long ffnBytes = 4L * window * shape.ffnStride();
         io = GpuBuffer.hostVisible(device, dimBytes);
-        step = GpuBuffer.hostVisible(device, 16);
+        stepHost = GpuBuffer.hostVisible(device, 16);
+        step = zeroed(GpuBuffer.deviceLocal(device, 16));
         x = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         normed = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         q = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
@@ -164,6 +168,7 @@ public final class GpuShard implements AutoCloseable {
         int headSize = shape.headSize();
         int eps = Float.floatToRawIntBits(shape.rmsEpsilon());
         GpuBuffer.recordCopy(c, io, x, 4L * count * dimStride);
+        GpuBuffer.recordCopy(c, stepHost, step, 16);
         VulkanDevice.fullBarrier(c);
         GpuMatmul matmul = kernels.matmul;
         for (int l = 0; l < layers.size(); l++) {
@@ -256,7 +261,7 @@ public final class GpuShard implements AutoCloseable {
             layer.attentionNorm.close();
             layer.ffnNorm.close();
         }
-        for (GpuBuffer b : new GpuBuffer[] {io, step, x, normed, q, k, v, attended, projected, gate, up, cos, sin}) {
+        for (GpuBuffer b : new GpuBuffer[] {io, stepHost, step, x, normed, q, k, v, attended, projected, gate, up, cos, sin}) {
             b.close();
         }
         kernels.close();

@@ -72,7 +72,7 @@ public final class GpuShardSession implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             MemorySegment.copy(x, (firstRow + i) * dim, io, ValueLayout.JAVA_FLOAT, 4L * i * stride, dim);
         }
-        shard.step.mapped().set(ValueLayout.JAVA_INT, 0, start);
+        shard.stepHost.mapped().set(ValueLayout.JAVA_INT, 0, start);
         VkCommandBuffer commands = recorded.computeIfAbsent(count, n -> shard.device.recordReusable(c -> shard.record(c, n, sets)));
         shard.device.submitAndWait(commands);
         for (int i = 0; i < count; i++) {
