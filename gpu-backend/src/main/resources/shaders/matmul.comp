@@ -15,7 +15,8 @@
 //   Q4_0 : scales as Q8_0, then one vector per block: byte j holds value j (low nibble) and value
 //          j+16 (high nibble), each worth (nibble - 8) * scale
 // x is batch rows of xStride floats (zero past the columns up to wStride; xStride and wStride are
-// multiples of 4, and of 8 for F16); y is batch rows of yStride floats, of which `rows` are written.
+// multiples of 4, and of 8 for F16); y is batch rows of yStride floats, of which `rows` are written
+// (or added to, with `accumulate`).
 
 #ifndef WORKGROUP
 #define WORKGROUP 32
@@ -25,7 +26,7 @@ layout(local_size_x = WORKGROUP) in;
 layout(std430, set = 0, binding = 0) readonly buffer Weights { uvec4 w[]; };
 layout(std430, set = 0, binding = 0) readonly buffer Scales { uint scaleWords[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Input { vec4 x[]; };
-layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
+layout(std430, set = 0, binding = 2) buffer Output { float y[]; };
 layout(push_constant) uniform Shape {
     uint rows;
     uint columns;
@@ -34,6 +35,7 @@ layout(push_constant) uniform Shape {
     uint yStride;
     uint batch;
     uint scaleVectors;
+    uint accumulate; // 1: y += W x (a residual connection folded into the product), 0: y = W x
 };
 
 shared float subgroupSums[WORKGROUP];
@@ -113,6 +115,7 @@ void main() {
         for (uint s = 0u; s < gl_NumSubgroups; s++) {
             total += subgroupSums[s];
         }
-        y[b * yStride + r] = total;
+        uint at = b * yStride + r;
+        y[at] = accumulate != 0u ? y[at] + total : total;
     }
 }

@@ -12,6 +12,7 @@ final class GpuKernels implements AutoCloseable {
     final ComputePipeline kvStore;
     final ComputePipeline attention;
     final ComputePipeline swiglu;
+    /** The residual add on its own; a shard folds it into the products that precede it ({@code accumulate}). */
     final ComputePipeline add;
 
     GpuKernels(VulkanDevice device, ShaderCompiler compiler, int contextLength) {

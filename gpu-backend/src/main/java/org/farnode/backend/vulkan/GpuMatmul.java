@@ -35,7 +35,7 @@ public final class GpuMatmul implements AutoCloseable {
         this.device = device;
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
             byte[] spirv = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1", "WORKGROUP " + threadsPerRow);
-            pipelines.put(type, new ComputePipeline(device, "matmul " + type, spirv, 3, 7 * 4));
+            pipelines.put(type, new ComputePipeline(device, "matmul " + type, spirv, 3, 8 * 4));
         }
     }
 
@@ -49,6 +49,11 @@ public final class GpuMatmul implements AutoCloseable {
      * least {@link GpuMatrix#xStride()} and a multiple of 8, with zeros between the columns and it.
      */
     public void record(VkCommandBuffer commands, GpuMatrix w, long set, int batch, int xStride, int yStride) {
+        record(commands, w, set, batch, xStride, yStride, false);
+    }
+
+    /** As {@link #record(VkCommandBuffer, GpuMatrix, long, int, int, int)}; with {@code accumulate}, {@code y += W·x}. */
+    public void record(VkCommandBuffer commands, GpuMatrix w, long set, int batch, int xStride, int yStride, boolean accumulate) {
         if (xStride < w.xStride() || xStride % 4 != 0 || (w.type() == GgmlType.F16 && xStride % 8 != 0) || yStride < w.rows()) {
             throw new IllegalArgumentException("strides x " + xStride + ", y " + yStride + " do not fit a " + w.type() + " matrix of "
                     + w.rows() + " x " + w.columns() + " (x stride at least " + w.xStride() + " and a multiple of 8, y stride at least the rows)");
@@ -58,7 +63,8 @@ public final class GpuMatmul implements AutoCloseable {
                     + " of each, got " + w.rows() + " rows and " + batch + " vectors");
         }
         pipelines.get(w.type()).record(commands, set,
-                new int[] {w.rows(), w.columns(), w.xStride(), xStride, yStride, batch, w.scaleVectors()}, w.rows(), batch);
+                new int[] {w.rows(), w.columns(), w.xStride(), xStride, yStride, batch, w.scaleVectors(), accumulate ? 1 : 0},
+                w.rows(), batch);
     }
 
     /** A descriptor set binding {@code w}'s weights, the input {@code x} and the output {@code y}. */

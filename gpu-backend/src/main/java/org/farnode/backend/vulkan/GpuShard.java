@@ -35,7 +35,6 @@ public final class GpuShard implements AutoCloseable {
     final GpuBuffer k;
     final GpuBuffer v;
     final GpuBuffer attended;
-    final GpuBuffer projected;
     final GpuBuffer gate;
     final GpuBuffer up;
     final GpuBuffer cos;
@@ -43,7 +42,6 @@ public final class GpuShard implements AutoCloseable {
     private final long ropeQuerySet;
     private final long ropeKeySet;
     private final long swigluSet;
-    private final long addSet;
     private final long weightBytes;
     private final int ropePairs;
 
@@ -103,7 +101,6 @@ public final class GpuShard implements AutoCloseable {
         k = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         v = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         attended = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
-        projected = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         gate = zeroed(GpuBuffer.deviceLocal(device, ffnBytes));
         up = zeroed(GpuBuffer.deviceLocal(device, ffnBytes));
         ropePairs = rope.ropeDimension() / 2;
@@ -116,7 +113,6 @@ public final class GpuShard implements AutoCloseable {
         ropeQuerySet = kernels.rope.bind(q, cos, sin, step);
         ropeKeySet = kernels.rope.bind(k, cos, sin, step);
         swigluSet = kernels.swiglu.bind(gate, up);
-        addSet = kernels.add.bind(x, projected);
         for (GpuLayerWeights w : layerWeights) {
             layers.add(upload(w));
         }
@@ -140,10 +136,10 @@ public final class GpuShard implements AutoCloseable {
         layer.querySet = matmul.bind(layer.query, normed, q);
         layer.keySet = matmul.bind(layer.key, normed, k);
         layer.valueSet = matmul.bind(layer.value, normed, v);
-        layer.outputSet = matmul.bind(layer.output, attended, projected);
+        layer.outputSet = matmul.bind(layer.output, attended, x);
         layer.gateSet = matmul.bind(layer.gate, normed, gate);
         layer.upSet = matmul.bind(layer.up, normed, up);
-        layer.downSet = matmul.bind(layer.down, gate, projected);
+        layer.downSet = matmul.bind(layer.down, gate, x);
         return layer;
     }
 
@@ -189,9 +185,7 @@ public final class GpuShard implements AutoCloseable {
             VulkanDevice.computeBarrier(c);
             kernels.attention.record(c, sets[1], new int[] {shape.heads(), shape.kvHeads(), headSize, dimStride}, shape.heads(), count);
             VulkanDevice.computeBarrier(c);
-            matmul.record(c, layer.output, layer.outputSet, count, dimStride, dimStride);
-            VulkanDevice.computeBarrier(c);
-            kernels.add.record(c, addSet, new int[] {shape.dim(), dimStride}, groups(shape.dim(), 64), count);
+            matmul.record(c, layer.output, layer.outputSet, count, dimStride, dimStride, true); // x += Wo·attended
             VulkanDevice.computeBarrier(c);
             kernels.rmsnorm.record(c, layer.ffnNormSet, new int[] {shape.dim(), dimStride, eps}, count, 1);
             VulkanDevice.computeBarrier(c);
@@ -200,9 +194,7 @@ public final class GpuShard implements AutoCloseable {
             VulkanDevice.computeBarrier(c);
             kernels.swiglu.record(c, swigluSet, new int[] {shape.ffn(), ffnStride}, groups(shape.ffn(), 64), count);
             VulkanDevice.computeBarrier(c);
-            matmul.record(c, layer.down, layer.downSet, count, ffnStride, dimStride);
-            VulkanDevice.computeBarrier(c);
-            kernels.add.record(c, addSet, new int[] {shape.dim(), dimStride}, groups(shape.dim(), 64), count);
+            matmul.record(c, layer.down, layer.downSet, count, ffnStride, dimStride, true); // x += Wdown·swiglu
             VulkanDevice.computeBarrier(c);
         }
         VulkanDevice.fullBarrier(c);
@@ -261,7 +253,7 @@ public final class GpuShard implements AutoCloseable {
             layer.attentionNorm.close();
             layer.ffnNorm.close();
         }
-        for (GpuBuffer b : new GpuBuffer[] {io, stepHost, step, x, normed, q, k, v, attended, projected, gate, up, cos, sin}) {
+        for (GpuBuffer b : new GpuBuffer[] {io, stepHost, step, x, normed, q, k, v, attended, gate, up, cos, sin}) {
             b.close();
         }
         kernels.close();

@@ -78,6 +78,32 @@ class GpuMatmulTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}: y += W x")
+    @CsvSource({"F32", "F16", "Q8_0", "Q4_0"})
+    void accumulateAddsTheProductToWhatTheOutputHeld(GgmlType type) {
+        int columns = 96;
+        int rows = 13;
+        Tensor w = randomTensor(type, columns, rows, 3);
+        float[] x = randomFloats(columns, 4);
+        float[] held = randomFloats(rows, 5);
+        float[] product = new float[rows];
+        REFERENCE.matmul(w, x, product, 1);
+        try (GpuMatrix gpu = GpuMatrix.upload(device, w);
+             GpuBuffer input = GpuBuffer.hostVisible(device, 4L * gpu.xStride());
+             GpuBuffer output = GpuBuffer.hostVisible(device, 4L * rows)) {
+            MemorySegment.copy(x, 0, input.mapped(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, columns);
+            MemorySegment.copy(held, 0, output.mapped(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, rows);
+            long set = matmul.bind(gpu, input, output);
+            device.submitAndWait(c -> matmul.record(c, gpu, set, 1, gpu.xStride(), rows, true));
+            matmul.release(gpu, set);
+            for (int r = 0; r < rows; r++) {
+                float actual = output.mapped().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r);
+                assertThat((double) actual).as("row %d", r)
+                        .isCloseTo(held[r] + product[r], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(product[r]))));
+            }
+        }
+    }
+
     static Tensor randomTensor(GgmlType type, int columns, int rows, long seed) {
         float[] values = randomFloats(columns * rows, seed);
         MemorySegment data = Arena.ofAuto().allocate(type.bytesFor((long) columns * rows));
