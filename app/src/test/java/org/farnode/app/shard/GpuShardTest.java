@@ -1,6 +1,7 @@
 package org.farnode.app.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.farnode.app.gateway.GatewayModel;
@@ -84,6 +85,17 @@ class GpuShardTest {
         }
         onGpu.close();
         onCpu.close();
+    }
+
+    @Test
+    void aShardLargerThanTheVramCapIsRefusedWithBothSizes() {
+        try (Backend capped = Backend.open(Backend.Choice.VULKAN, 1, null, 300_000L, notice -> { })) {
+            assertThatThrownBy(() -> ShardRunner.on(capped, model.weights(), LayerRange.all(5)))
+                    .isInstanceOf(org.farnode.backend.vulkan.VulkanException.class)
+                    .hasMessageContaining("this shard's weights need").hasMessageContaining("but the cap is 293.0 KiB")
+                    .hasMessageContaining("serve fewer layers, or raise the cap");
+            ShardRunner.on(capped, model.weights(), new LayerRange(0, 1)).openSession().close(); // one layer fits
+        }
     }
 
     @Test

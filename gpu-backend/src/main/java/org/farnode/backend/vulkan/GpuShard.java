@@ -239,8 +239,15 @@ public final class GpuShard implements AutoCloseable {
         return table;
     }
 
+    /** {@code bytes} in the largest binary unit that keeps it at least 1, e.g. {@code 1.50 GiB}, {@code 906.2 KiB}. */
     private static String gib(long bytes) {
-        return String.format("%.2f GiB", bytes / (double) (1L << 30));
+        if (bytes >= 1L << 30) {
+            return String.format("%.2f GiB", bytes / (double) (1L << 30));
+        }
+        if (bytes >= 1L << 20) {
+            return String.format("%.1f MiB", bytes / (double) (1L << 20));
+        }
+        return bytes >= 1024 ? String.format("%.1f KiB", bytes / 1024.0) : bytes + " bytes";
     }
 
     @Override
