@@ -35,12 +35,18 @@ public final class GatewayModel {
      */
     public static GatewayModel on(Backend backend, LlamaWeights weights) {
         Tensor head = weights.output();
-        boolean fits = GPU_TYPES.contains(head.type()) && head.rows() <= 65535;
-        return backend.gpu().filter(gpu -> fits)
-                .map(gpu -> new GatewayModel(weights, backend.ops(), gpu.matrixProduct(head)))
-                .orElseGet(() -> new GatewayModel(weights, backend.ops()));
+        if (backend.gpu().isEmpty()) {
+            return new GatewayModel(weights, backend.ops());
+        }
+        if (!GPU_TYPES.contains(head.type()) || head.rows() > 65535) {
+            LOG.info("the LM head {} ({}, {} rows) runs on the CPU: the GPU kernels take F32, F16, Q8_0 and Q4_0 "
+                    + "matrices of at most 65535 rows", head.name(), head.type(), head.rows());
+            return new GatewayModel(weights, backend.ops());
+        }
+        return new GatewayModel(weights, backend.ops(), backend.gpu().get().matrixProduct(head));
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayModel.class);
     private static final java.util.Set<GgmlType> GPU_TYPES = java.util.EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0);
 
     public ModelConfig config() {
