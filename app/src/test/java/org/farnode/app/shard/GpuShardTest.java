@@ -99,6 +99,20 @@ class GpuShardTest {
     }
 
     @Test
+    void aShardRefusesMoreSessionsThanItsDescriptorPoolsHoldWithAClearError() {
+        ShardRunner shard = ShardRunner.on(gpu, model.weights(), LayerRange.all(5));
+        List<ShardSession> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < 1024 / 5; i++) {
+            sessions.add(shard.openSession());
+        }
+        assertThatThrownBy(shard::openSession).isInstanceOf(org.farnode.backend.vulkan.VulkanException.class)
+                .hasMessageContaining("holds at most 204 sessions at once; close one first");
+        sessions.removeFirst().close();
+        sessions.add(shard.openSession());
+        sessions.forEach(ShardSession::close);
+    }
+
+    @Test
     void greedyGenerationOnTheGpuPrintsTheReferenceText() {
         ShardStage all = ShardRunner.on(gpu, model.weights(), LayerRange.all(5)).openSession();
         // The gateway's LM head on the GPU too, as far generate --backend vulkan runs it.

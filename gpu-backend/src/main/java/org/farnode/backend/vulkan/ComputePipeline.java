@@ -26,7 +26,8 @@ import org.lwjgl.vulkan.VkWriteDescriptorSet;
  * descriptor pool from which {@link #bind} takes sets.
  */
 public final class ComputePipeline implements AutoCloseable {
-    private static final int MAX_SETS = 1024;
+    /** Descriptor sets one pipeline can hand out at once (a GPU shard takes one per layer and session for attention). */
+    public static final int MAX_SETS = 1024;
     private final VulkanDevice device;
     private final String name;
     private final int bufferCount;

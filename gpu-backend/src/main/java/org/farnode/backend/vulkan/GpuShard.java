@@ -24,6 +24,8 @@ public final class GpuShard implements AutoCloseable {
     final GpuKernels kernels;
     final GpuShardShape shape;
     final List<Layer> layers = new ArrayList<>();
+    /** Sessions open now: each holds descriptor sets from pools of {@link ComputePipeline#MAX_SETS}. */
+    final java.util.concurrent.atomic.AtomicInteger openSessions = new java.util.concurrent.atomic.AtomicInteger();
     final GpuBuffer io;
     /** The window's start position as the host writes it; copied into {@link #step} by each submission. */
     final GpuBuffer stepHost;

@@ -24,6 +24,12 @@ public final class GpuShardSession implements AutoCloseable {
 
     GpuShardSession(GpuShard shard) {
         this.shard = shard;
+        int layers = shard.layers.size();
+        if (shard.openSessions.incrementAndGet() > ComputePipeline.MAX_SETS / layers) {
+            shard.openSessions.decrementAndGet();
+            throw new VulkanException("this GPU shard of " + layers + " layers holds at most " + ComputePipeline.MAX_SETS / layers
+                    + " sessions at once; close one first");
+        }
         long cacheBytes = 4L * shard.shape.contextLength() * shard.shape.kvDim();
         for (int l = 0; l < shard.layers.size(); l++) {
             GpuBuffer keys = GpuBuffer.deviceLocal(shard.device, cacheBytes);
@@ -97,6 +103,7 @@ public final class GpuShardSession implements AutoCloseable {
                 return;
             }
             closed = true;
+            shard.openSessions.decrementAndGet();
             shard.device.waitIdle();
             recorded.values().forEach(shard.device::free);
             for (int l = 0; l < keyCaches.size(); l++) {
