@@ -15,7 +15,10 @@ import org.lwjgl.vulkan.VkCommandBuffer;
 public final class GpuMatmul implements AutoCloseable {
     private static final int MAX_GROUPS = 65535;
     private final VulkanDevice device;
+    /** Vectors a workgroup multiplies at once in a batch: each decoded weight serves all of them. */
+    static final int BATCH_TILE = 8;
     private final Map<GgmlType, ComputePipeline> pipelines = new EnumMap<>(GgmlType.class);
+    private final Map<GgmlType, ComputePipeline> batchPipelines = new EnumMap<>(GgmlType.class);
 
     /** Kernels with 32 threads per row: one subgroup on NVIDIA, four on lavapipe. */
     public GpuMatmul(VulkanDevice device, ShaderCompiler compiler) {
@@ -36,6 +39,9 @@ public final class GpuMatmul implements AutoCloseable {
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
             byte[] spirv = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1", "WORKGROUP " + threadsPerRow);
             pipelines.put(type, new ComputePipeline(device, "matmul " + type, spirv, 3, 8 * 4));
+            byte[] tiled = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1", "WORKGROUP " + threadsPerRow,
+                    "TILE " + BATCH_TILE);
+            batchPipelines.put(type, new ComputePipeline(device, "matmul " + type + " x" + BATCH_TILE, tiled, 3, 8 * 4));
         }
     }
 
@@ -62,9 +68,12 @@ public final class GpuMatmul implements AutoCloseable {
             throw new IllegalArgumentException("matmul dispatches one workgroup per row and vector: at most " + MAX_GROUPS
                     + " of each, got " + w.rows() + " rows and " + batch + " vectors");
         }
-        pipelines.get(w.type()).record(commands, set,
-                new int[] {w.rows(), w.columns(), w.xStride(), xStride, yStride, batch, w.scaleVectors(), accumulate ? 1 : 0},
-                w.rows(), batch);
+        int[] constants = {w.rows(), w.columns(), w.xStride(), xStride, yStride, batch, w.scaleVectors(), accumulate ? 1 : 0};
+        if (batch == 1) {
+            pipelines.get(w.type()).record(commands, set, constants, w.rows(), 1);
+        } else {
+            batchPipelines.get(w.type()).record(commands, set, constants, w.rows(), (batch + BATCH_TILE - 1) / BATCH_TILE);
+        }
     }
 
     /** A descriptor set binding {@code w}'s weights, the input {@code x} and the output {@code y}. */
@@ -107,5 +116,6 @@ public final class GpuMatmul implements AutoCloseable {
     @Override
     public void close() {
         pipelines.values().forEach(ComputePipeline::close);
+        batchPipelines.values().forEach(ComputePipeline::close);
     }
 }

@@ -54,7 +54,8 @@ class GpuMatmulTest {
             "F32, 1, 1, 1", "F32, 67, 5, 1", "F32, 2085, 3, 2", "F32, 256, 64, 5",
             "F16, 1, 3, 1", "F16, 67, 5, 1", "F16, 2085, 3, 3", "F16, 264, 17, 2",
             "Q8_0, 32, 1, 1", "Q8_0, 96, 7, 1", "Q8_0, 2048, 9, 2", "Q8_0, 5632, 3, 1", "Q8_0, 160, 67, 5",
-            "Q4_0, 32, 1, 1", "Q4_0, 96, 7, 1", "Q4_0, 2048, 9, 2", "Q4_0, 5632, 3, 1", "Q4_0, 160, 67, 5"})
+            "Q4_0, 32, 1, 1", "Q4_0, 96, 7, 1", "Q4_0, 2048, 9, 2", "Q4_0, 5632, 3, 1", "Q4_0, 160, 67, 5",
+            "F32, 67, 5, 17", "F16, 264, 3, 9", "Q8_0, 96, 7, 16", "Q4_0, 2048, 9, 9"})
     void matchesTheReference(GgmlType type, int columns, int rows, int batch) {
         Tensor w = randomTensor(type, columns, rows, 31L * columns + rows);
         float[] x = randomFloats(columns * batch, 7L * columns + batch);
