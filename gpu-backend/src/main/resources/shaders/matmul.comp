@@ -3,12 +3,12 @@
 #extension GL_KHR_shader_subgroup_arithmetic : require
 // y[b][r] = sum_c W[r][c] * x[b][c] for every row r and vector b.
 // One workgroup of WORKGROUP threads per row and TILE consecutive vectors: gl_WorkGroupID =
-// (r, b / TILE). The threads take the row's units (a few 16-byte loads of weights) in turn; each
-// unit is decoded once and multiplied with all TILE vectors, so a batch reads each weight once
+// (r, b / TILE). The threads take the row's units (see below) in turn; each unit is decoded once
+// and multiplied with all TILE vectors, so a batch reads each weight once
 // per tile instead of once per vector. Subgroups add their partial sums with subgroupAdd and one
 // thread adds the subgroups' sums (one barrier, whatever the device's subgroup size).
 //
-// Weights are uploaded repacked (GpuMatrix), so every load is an aligned 16-byte vector:
+// Weights are uploaded repacked (GpuMatrix), so every load is aligned:
 //   F32  : row r at vector r*wStride/4, four floats per vector (rows zero-padded to wStride columns)
 //   F16  : row r at vector r*wStride/8, eight halves per vector (low half of each word first)
 //   Q8_0 : the f16 scales of all blocks first (block k = r*blocksPerRow + i, two per word, the
@@ -58,10 +58,14 @@ vec4 highNibbles(uint word) {
     return vec4(float((word >> 4) & 15u), float((word >> 12) & 15u), float((word >> 20) & 15u), float(word >> 28)) - 8.0;
 }
 
-// A unit is the weights one thread decodes at a time: VECTORS groups of four values, times a scale.
+// A unit is the weights one thread decodes at a time: VECTORS groups of four values, times a
+// scale, multiplied with the input at xOffset(u, k). Neighbouring threads take neighbouring units,
+// and for the quantized types a unit is one 32-bit word, so a subgroup's loads of weights and of
+// inputs are contiguous (threads of one block share its scale).
 #if defined(WEIGHTS_F32)
 #define VECTORS 1
 uint unitsPerRow() { return wStride / 4u; }
+uint xOffset(uint u, uint k) { return u; }
 float decode(uint r, uint u, out vec4 v[VECTORS]) {
     v[0] = uintBitsToFloat(w[r * (wStride / 4u) + u]);
     return 1.0;
@@ -69,6 +73,7 @@ float decode(uint r, uint u, out vec4 v[VECTORS]) {
 #elif defined(WEIGHTS_F16)
 #define VECTORS 2
 uint unitsPerRow() { return wStride / 8u; }
+uint xOffset(uint u, uint k) { return 2u * u + k; }
 float decode(uint r, uint u, out vec4 v[VECTORS]) {
     uvec4 halves = w[r * (wStride / 8u) + u];
     v[0] = vec4(unpackHalf2x16(halves.x), unpackHalf2x16(halves.y));
@@ -76,25 +81,27 @@ float decode(uint r, uint u, out vec4 v[VECTORS]) {
     return 1.0;
 }
 #elif defined(WEIGHTS_Q8_0)
-#define VECTORS 8
-uint unitsPerRow() { return columns / 32u; }
+// A unit is one word: four signed bytes, values 4j..4j+3 of block u / 8 (j = u % 8).
+#define VECTORS 1
+uint unitsPerRow() { return columns / 4u; }
+uint xOffset(uint u, uint k) { return u; }
 float decode(uint r, uint u, out vec4 v[VECTORS]) {
-    uint block = r * (columns / 32u) + u;
-    uvec4 q0 = w[scaleVectors + 2u * block];
-    uvec4 q1 = w[scaleVectors + 2u * block + 1u];
-    v[0] = signedBytes(q0.x); v[1] = signedBytes(q0.y); v[2] = signedBytes(q0.z); v[3] = signedBytes(q0.w);
-    v[4] = signedBytes(q1.x); v[5] = signedBytes(q1.y); v[6] = signedBytes(q1.z); v[7] = signedBytes(q1.w);
-    return scaleOf(block);
+    uint blocksPerRow = columns / 32u;
+    v[0] = signedBytes(scaleWords[scaleVectors * 4u + r * blocksPerRow * 8u + u]);
+    return scaleOf(r * blocksPerRow + u / 8u);
 }
 #elif defined(WEIGHTS_Q4_0)
-#define VECTORS 8
-uint unitsPerRow() { return columns / 32u; }
+// A unit is one word of block u / 4 (j = u % 4): values 4j..4j+3 in its low nibbles and
+// 16+4j..16+4j+3 in its high nibbles.
+#define VECTORS 2
+uint unitsPerRow() { return columns / 8u; }
+uint xOffset(uint u, uint k) { return (u / 4u) * 8u + (u % 4u) + 4u * k; }
 float decode(uint r, uint u, out vec4 v[VECTORS]) {
-    uint block = r * (columns / 32u) + u;
-    uvec4 q = w[scaleVectors + block];
-    v[0] = lowNibbles(q.x); v[1] = lowNibbles(q.y); v[2] = lowNibbles(q.z); v[3] = lowNibbles(q.w);
-    v[4] = highNibbles(q.x); v[5] = highNibbles(q.y); v[6] = highNibbles(q.z); v[7] = highNibbles(q.w);
-    return scaleOf(block);
+    uint blocksPerRow = columns / 32u;
+    uint word = scaleWords[scaleVectors * 4u + r * blocksPerRow * 4u + u];
+    v[0] = lowNibbles(word);
+    v[1] = highNibbles(word);
+    return scaleOf(r * blocksPerRow + u / 4u);
 }
 #else
 #error "define one of WEIGHTS_F32, WEIGHTS_F16, WEIGHTS_Q8_0, WEIGHTS_Q4_0"
@@ -114,10 +121,10 @@ void main() {
         float scale = decode(r, u, v);
         for (uint b = 0u; b < TILE; b++) {
             if (firstVector + b < batch) {
-                uint at = (firstVector + b) * (xStride / 4u) + u * VECTORS;
+                uint base = (firstVector + b) * (xStride / 4u);
                 float unitSum = 0.0;
                 for (uint k = 0u; k < VECTORS; k++) {
-                    unitSum += dot(v[k], x[at + k]);
+                    unitSum += dot(v[k], x[base + xOffset(u, k)]);
                 }
                 sums[b] += scale * unitSum;
             }
