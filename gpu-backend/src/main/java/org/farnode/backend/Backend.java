@@ -9,6 +9,8 @@ import org.farnode.backend.vulkan.DeviceDiscovery;
 import org.farnode.backend.vulkan.DeviceInfo;
 import org.farnode.backend.vulkan.DeviceReport;
 import org.farnode.backend.vulkan.GpuContext;
+import org.farnode.backend.vulkan.VulkanException;
+import org.farnode.backend.vulkan.VulkanInstance;
 
 /**
  * The compute backend this process uses, chosen once, in this one place, with a description that
@@ -55,8 +57,21 @@ public final class Backend implements AutoCloseable {
         if (choice == Choice.CPU) {
             return cpu(threads);
         }
-        DeviceReport report = DeviceDiscovery.discover();
+        // One instance serves discovery and, when the GPU is chosen, the compute device.
+        VulkanInstance instance = null;
+        DeviceReport report;
+        try {
+            instance = VulkanInstance.open();
+            report = DeviceDiscovery.discover(instance);
+        } catch (VulkanException unusable) {
+            report = DeviceReport.unusable(unusable.getMessage());
+        }
         Optional<DeviceInfo> device = deviceIndex != null ? report.byIndex(deviceIndex) : report.autoChoice();
+        boolean useGpu = choice == Choice.VULKAN || device.isPresent() && !device.get().software();
+        boolean handOver = useGpu && report.vulkanAvailable() && device.isPresent();
+        if (!handOver && instance != null) {
+            instance.close();
+        }
         if (choice == Choice.VULKAN) {
             if (!report.vulkanAvailable()) {
                 throw new IllegalArgumentException("--backend vulkan: Vulkan cannot be used: " + report.unusableReason().orElse("unknown"));
@@ -64,10 +79,10 @@ public final class Backend implements AutoCloseable {
             if (device.isEmpty()) {
                 throw new IllegalArgumentException("--device " + deviceIndex + " does not exist; far devices lists the devices");
             }
-            return vulkan(threads, device.get(), vramCapBytes);
+            return vulkan(threads, instance, device.get(), vramCapBytes);
         }
-        if (device.isPresent() && !device.get().software()) {
-            return vulkan(threads, device.get(), vramCapBytes);
+        if (useGpu) {
+            return vulkan(threads, instance, device.get(), vramCapBytes);
         }
         String why = !report.vulkanAvailable() ? "Vulkan cannot be used: " + report.unusableReason().orElse("unknown")
                 : device.isEmpty() ? "no Vulkan device " + deviceIndex
@@ -77,10 +92,17 @@ public final class Backend implements AutoCloseable {
         return cpu(threads);
     }
 
-    private static Backend vulkan(Integer threads, DeviceInfo device, Long vramCapBytes) {
-        CpuOps ops = cpuOps(threads);
+    /** The Vulkan backend on {@code device}; the backend's GPU context takes over {@code instance}. */
+    private static Backend vulkan(Integer threads, VulkanInstance instance, DeviceInfo device, Long vramCapBytes) {
+        CpuOps ops;
         try {
-            GpuContext gpu = GpuContext.open(device, vramCapBytes);
+            ops = cpuOps(threads);
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
+        try {
+            GpuContext gpu = GpuContext.open(instance, device, vramCapBytes);
             return new Backend(ops, gpu, "Vulkan on " + device.name() + (device.software() ? " (software device: slow, for testing)" : "")
                     + " for the layers and the LM head; " + cpuDescription(ops) + " for the rest");
         } catch (RuntimeException e) {

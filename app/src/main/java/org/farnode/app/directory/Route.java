@@ -12,17 +12,7 @@ public record Route(List<NodeRecord> hops, int blockCount) {
 
     public Route {
         hops = List.copyOf(hops);
-        int expected = 0;
-        for (NodeRecord hop : hops) {
-            if (hop.layers().start() != expected) {
-                throw new IllegalArgumentException("route has a gap or overlap at layer " + expected + ": the next node serves "
-                        + hop.layers());
-            }
-            expected = hop.layers().end();
-        }
-        if (expected != blockCount) {
-            throw new IllegalArgumentException("route covers layers [0, " + expected + ") of a model with " + blockCount);
-        }
+        LayerRange.requireChain(hops.stream().map(NodeRecord::layers).toList(), blockCount);
     }
 
     /**

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeoutException;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.identity.PeerTls;
 import org.farnode.app.protocol.ErrorCode;
-import org.farnode.app.protocol.MessageCodec;
 import org.farnode.app.protocol.ModelId;
 import org.farnode.app.protocol.PeerFrameDecoder;
 import org.farnode.app.protocol.PeerFrameEncoder;
@@ -166,10 +165,6 @@ public final class PeerClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new PeerException("interrupted while waiting for " + describe(), e);
         }
-    }
-
-    static long frameBytes(PeerMessage message) {
-        return MessageCodec.frameSize(message);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.farnode.app.peer;
 
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.protocol.ErrorCode;
+import org.farnode.app.protocol.MessageCodec;
 import org.farnode.app.protocol.PeerMessage;
 import org.farnode.app.protocol.PeerMessage.CloseSession;
 import org.farnode.app.protocol.PeerMessage.Forward;
@@ -88,7 +89,7 @@ public final class RemoteShardStage implements ShardStage {
         }
         closed = true;
         PeerMessage request = new CloseSession(sessionId);
-        bytesSent += PeerClient.frameBytes(request);
+        bytesSent += MessageCodec.frameSize(request);
         PeerMessage reply = peer.request(request);
         if (reply instanceof SessionClosed report) {
             closedByNode = report;
@@ -106,9 +107,9 @@ public final class RemoteShardStage implements ShardStage {
     }
 
     private PeerMessage exchange(PeerMessage request) {
-        bytesSent += PeerClient.frameBytes(request);
+        bytesSent += MessageCodec.frameSize(request);
         PeerMessage reply = peer.request(request);
-        bytesReceived += PeerClient.frameBytes(reply);
+        bytesReceived += MessageCodec.frameSize(reply);
         return reply;
     }
 }

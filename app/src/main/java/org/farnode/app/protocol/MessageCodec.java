@@ -64,8 +64,8 @@ public final class MessageCodec {
             }
             case OpenSession m -> out.writeByte(3).writeLong(m.sessionId()).writeByte(m.codecId());
             case SessionOpened m -> out.writeByte(4).writeLong(m.sessionId()).writeByte(m.codecId()).writeInt(m.contextLength());
-            case Forward m -> writeWindow(out, 5, m.sessionId(), m.startPosition(), m.positions(), m.codecId(), m.payload());
-            case ForwardResult m -> writeWindow(out, 6, m.sessionId(), m.startPosition(), m.positions(), m.codecId(), m.payload());
+            case Forward m -> writeWindow(out, 5, m);
+            case ForwardResult m -> writeWindow(out, 6, m);
             case Truncate m -> out.writeByte(7).writeLong(m.sessionId()).writeInt(m.length());
             case Truncated m -> out.writeByte(8).writeLong(m.sessionId()).writeInt(m.length());
             case CloseSession m -> out.writeByte(9).writeLong(m.sessionId());
@@ -122,8 +122,8 @@ public final class MessageCodec {
             case Welcome m -> 2 + stringSize(m.nodeId()) + ModelId.BYTES + 8 + stringSize(m.backend()) + 12;
             case OpenSession m -> 9;
             case SessionOpened m -> 13;
-            case Forward m -> 21 + m.payload().length;
-            case ForwardResult m -> 21 + m.payload().length;
+            case Forward m -> 21 + m.payloadLength();
+            case ForwardResult m -> 21 + m.payloadLength();
             case Truncate m -> 12;
             case Truncated m -> 12;
             case CloseSession m -> 8;
@@ -133,9 +133,10 @@ public final class MessageCodec {
         return LENGTH_BYTES + 1 + body;
     }
 
-    private static void writeWindow(ByteBuf out, int type, long session, int start, int positions, int codec, byte[] payload) {
-        out.writeByte(type).writeLong(session).writeInt(start).writeInt(positions).writeByte(codec);
-        out.writeInt(payload.length).writeBytes(payload);
+    private static void writeWindow(ByteBuf out, int type, PeerMessage.Window window) {
+        out.writeByte(type).writeLong(window.sessionId()).writeInt(window.startPosition()).writeInt(window.positions())
+                .writeByte(window.codecId());
+        out.writeInt(window.payloadLength()).writeBytes(window.payloadView());
     }
 
     private static void writeString(ByteBuf out, String text) {

@@ -1,6 +1,6 @@
 package org.farnode.app.protocol;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 
 /**
  * Every message of the peer protocol, one record each. The byte layout of each lives in
@@ -49,7 +49,7 @@ public sealed interface PeerMessage {
      * node's layers; {@code payload} holds their hidden states in codec {@code codecId}.
      */
     record Forward(long sessionId, int startPosition, int positions, int codecId, byte[] payload)
-            implements PeerMessage {
+            implements PeerMessage, Window {
         public Forward {
             payload = payload.clone();
         }
@@ -60,26 +60,34 @@ public sealed interface PeerMessage {
         }
 
         @Override
+        public int payloadLength() {
+            return payload.length;
+        }
+
+        @Override
+        public ByteBuffer payloadView() {
+            return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+        }
+
+        @Override
         public boolean equals(Object other) {
-            return other instanceof Forward f && f.sessionId == sessionId && f.startPosition == startPosition
-                    && f.positions == positions && f.codecId == codecId && Arrays.equals(f.payload, payload);
+            return other instanceof Forward f && Window.same(this, f);
         }
 
         @Override
         public int hashCode() {
-            return Long.hashCode(sessionId) * 31 + startPosition * 17 + positions + Arrays.hashCode(payload);
+            return Window.hash(this);
         }
 
         @Override
         public String toString() {
-            return "Forward[session " + sessionId + ", positions " + startPosition + "+" + positions + ", codec "
-                    + codecId + ", " + payload.length + " bytes]";
+            return Window.describe("Forward", this);
         }
     }
 
     /** Node → gateway: the hidden states after the node's layers, same window, same codec. */
     record ForwardResult(long sessionId, int startPosition, int positions, int codecId, byte[] payload)
-            implements PeerMessage {
+            implements PeerMessage, Window {
         public ForwardResult {
             payload = payload.clone();
         }
@@ -90,20 +98,64 @@ public sealed interface PeerMessage {
         }
 
         @Override
+        public int payloadLength() {
+            return payload.length;
+        }
+
+        @Override
+        public ByteBuffer payloadView() {
+            return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+        }
+
+        @Override
         public boolean equals(Object other) {
-            return other instanceof ForwardResult f && f.sessionId == sessionId && f.startPosition == startPosition
-                    && f.positions == positions && f.codecId == codecId && Arrays.equals(f.payload, payload);
+            return other instanceof ForwardResult f && Window.same(this, f);
         }
 
         @Override
         public int hashCode() {
-            return Long.hashCode(sessionId) * 31 + startPosition * 17 + positions + Arrays.hashCode(payload);
+            return Window.hash(this);
         }
 
         @Override
         public String toString() {
-            return "ForwardResult[session " + sessionId + ", positions " + startPosition + "+" + positions
-                    + ", codec " + codecId + ", " + payload.length + " bytes]";
+            return Window.describe("ForwardResult", this);
+        }
+    }
+
+    /**
+     * What {@link Forward} and {@link ForwardResult} share: a window of positions and its encoded
+     * hidden states. The payload can be read without a copy, for framing on the hot path.
+     */
+    sealed interface Window permits Forward, ForwardResult {
+        long sessionId();
+
+        int startPosition();
+
+        int positions();
+
+        int codecId();
+
+        /** A copy of the encoded hidden states. */
+        byte[] payload();
+
+        int payloadLength();
+
+        /** The encoded hidden states, read-only and not copied. */
+        ByteBuffer payloadView();
+
+        static boolean same(Window a, Window b) {
+            return a.sessionId() == b.sessionId() && a.startPosition() == b.startPosition() && a.positions() == b.positions()
+                    && a.codecId() == b.codecId() && a.payloadView().equals(b.payloadView());
+        }
+
+        static int hash(Window w) {
+            return Long.hashCode(w.sessionId()) * 31 + w.startPosition() * 17 + w.positions() + w.payloadView().hashCode();
+        }
+
+        static String describe(String kind, Window w) {
+            return kind + "[session " + w.sessionId() + ", positions " + w.startPosition() + "+" + w.positions() + ", codec "
+                    + w.codecId() + ", " + w.payloadLength() + " bytes]";
         }
     }
 

@@ -22,9 +22,11 @@ public final class GpuContext implements AutoCloseable {
         this.vramCapBytes = vramCapBytes;
     }
 
-    /** Opens {@code info}'s device; {@code vramCapBytes} null means 90% of its device-local memory. */
-    public static GpuContext open(DeviceInfo info, Long vramCapBytes) {
-        VulkanInstance instance = VulkanInstance.open();
+    /**
+     * Opens {@code info}'s device on {@code instance}, which the context then owns (and closes,
+     * also when opening fails); {@code vramCapBytes} null means 90% of its device-local memory.
+     */
+    public static GpuContext open(VulkanInstance instance, DeviceInfo info, Long vramCapBytes) {
         try {
             var devices = instance.physicalDevices();
             if (info.index() >= devices.size()) {

@@ -32,10 +32,9 @@ public final class GpuShardSession implements AutoCloseable {
         }
         long cacheBytes = 4L * shard.shape.contextLength() * shard.shape.kvDim();
         for (int l = 0; l < shard.layers.size(); l++) {
+            // Not zeroed here: attention reads only positions a window has written (they are wiped at close).
             GpuBuffer keys = GpuBuffer.deviceLocal(shard.device, cacheBytes);
             GpuBuffer values = GpuBuffer.deviceLocal(shard.device, cacheBytes);
-            keys.zero();
-            values.zero();
             keyCaches.add(keys);
             valueCaches.add(values);
             sets.add(new long[] {

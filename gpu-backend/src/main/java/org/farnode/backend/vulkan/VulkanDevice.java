@@ -120,6 +120,20 @@ public final class VulkanDevice implements AutoCloseable {
 
     /** Records commands with {@code recorder}, submits them, and waits until the device has run them. */
     public void submitAndWait(java.util.function.Consumer<VkCommandBuffer> recorder) {
+        VkCommandBuffer commands = record(recorder, VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT);
+        try {
+            submitAndWait(commands);
+        } finally {
+            free(commands);
+        }
+    }
+
+    /** Records {@code recorder}'s commands once into a buffer that {@link #submitAndWait(VkCommandBuffer)} can run many times. */
+    public VkCommandBuffer recordReusable(java.util.function.Consumer<VkCommandBuffer> recorder) {
+        return record(recorder, 0);
+    }
+
+    private VkCommandBuffer record(java.util.function.Consumer<VkCommandBuffer> recorder, int usage) {
         try (MemoryStack stack = stackPush()) {
             PointerBuffer buffers = stack.mallocPointer(1);
             check(vkAllocateCommandBuffers(device, VkCommandBufferAllocateInfo.calloc(stack).sType$Default()
@@ -127,29 +141,15 @@ public final class VulkanDevice implements AutoCloseable {
                     "vkAllocateCommandBuffers");
             VkCommandBuffer commands = new VkCommandBuffer(buffers.get(0), device);
             try {
-                check(vkBeginCommandBuffer(commands, VkCommandBufferBeginInfo.calloc(stack).sType$Default()
-                        .flags(VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT)), "vkBeginCommandBuffer");
+                check(vkBeginCommandBuffer(commands, VkCommandBufferBeginInfo.calloc(stack).sType$Default().flags(usage)),
+                        "vkBeginCommandBuffer");
                 recorder.accept(commands);
                 check(vkEndCommandBuffer(commands), "vkEndCommandBuffer");
-                submitAndWait(commands, stack);
-            } finally {
-                vkFreeCommandBuffers(device, commandPool, commands);
+                return commands;
+            } catch (RuntimeException e) {
+                free(commands);
+                throw e;
             }
-        }
-    }
-
-    /** Records {@code recorder}'s commands once into a buffer that {@link #submitAndWait(VkCommandBuffer)} can run many times. */
-    public VkCommandBuffer recordReusable(java.util.function.Consumer<VkCommandBuffer> recorder) {
-        try (MemoryStack stack = stackPush()) {
-            PointerBuffer buffers = stack.mallocPointer(1);
-            check(vkAllocateCommandBuffers(device, VkCommandBufferAllocateInfo.calloc(stack).sType$Default()
-                    .commandPool(commandPool).level(VK_COMMAND_BUFFER_LEVEL_PRIMARY).commandBufferCount(1), buffers),
-                    "vkAllocateCommandBuffers");
-            VkCommandBuffer commands = new VkCommandBuffer(buffers.get(0), device);
-            check(vkBeginCommandBuffer(commands, VkCommandBufferBeginInfo.calloc(stack).sType$Default()), "vkBeginCommandBuffer");
-            recorder.accept(commands);
-            check(vkEndCommandBuffer(commands), "vkEndCommandBuffer");
-            return commands;
         }
     }
 
@@ -160,20 +160,20 @@ public final class VulkanDevice implements AutoCloseable {
 
     /** Makes the writes of earlier dispatches visible to later ones: the order a forward pass needs between ops. */
     public static void computeBarrier(VkCommandBuffer commands) {
-        try (MemoryStack stack = stackPush()) {
-            vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0,
-                    org.lwjgl.vulkan.VkMemoryBarrier.calloc(1, stack).sType$Default()
-                            .srcAccessMask(VK_ACCESS_SHADER_WRITE_BIT).dstAccessMask(VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT),
-                    null, null);
-        }
+        barrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+                VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
     }
 
     /** Makes every earlier command's writes visible to every later command (transfers and compute alike). */
     public static void fullBarrier(VkCommandBuffer commands) {
+        barrier(commands, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_ACCESS_MEMORY_WRITE_BIT,
+                VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
+    }
+
+    private static void barrier(VkCommandBuffer commands, int stages, int written, int then) {
         try (MemoryStack stack = stackPush()) {
-            vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0,
-                    org.lwjgl.vulkan.VkMemoryBarrier.calloc(1, stack).sType$Default()
-                            .srcAccessMask(VK_ACCESS_MEMORY_WRITE_BIT).dstAccessMask(VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT),
+            vkCmdPipelineBarrier(commands, stages, stages, 0,
+                    org.lwjgl.vulkan.VkMemoryBarrier.calloc(1, stack).sType$Default().srcAccessMask(written).dstAccessMask(then),
                     null, null);
         }
     }
@@ -181,15 +181,11 @@ public final class VulkanDevice implements AutoCloseable {
     /** Submits an already recorded command buffer and waits for it. */
     public void submitAndWait(VkCommandBuffer commands) {
         try (MemoryStack stack = stackPush()) {
-            submitAndWait(commands, stack);
+            check(vkResetFences(device, fence), "vkResetFences");
+            check(vkQueueSubmit(queue, VkSubmitInfo.calloc(stack).sType$Default().pCommandBuffers(stack.pointers(commands)), fence),
+                    "vkQueueSubmit");
+            check(vkWaitForFences(device, fence, true, Long.MAX_VALUE), "vkWaitForFences");
         }
-    }
-
-    private void submitAndWait(VkCommandBuffer commands, MemoryStack stack) {
-        check(vkResetFences(device, fence), "vkResetFences");
-        check(vkQueueSubmit(queue, VkSubmitInfo.calloc(stack).sType$Default().pCommandBuffers(stack.pointers(commands)), fence),
-                "vkQueueSubmit");
-        check(vkWaitForFences(device, fence, true, Long.MAX_VALUE), "vkWaitForFences");
     }
 
     public VkDevice handle() {

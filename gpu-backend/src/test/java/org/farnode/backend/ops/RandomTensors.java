@@ -8,19 +8,19 @@ import org.farnode.backend.tensor.Quantize;
 import org.farnode.backend.tensor.Tensor;
 
 /** Seeded random weights and activations for kernel tests; tensors live in automatic arenas, freed when unreachable. */
-final class RandomTensors {
+public final class RandomTensors {
     private RandomTensors() {
     }
 
     /** A {@code [columns, rows]} tensor of {@code type} holding {@link Quantize}d Gaussian values. */
-    static Tensor randomTensor(GgmlType type, int columns, int rows, long seed) {
+    public static Tensor randomTensor(GgmlType type, int columns, int rows, long seed) {
         float[] values = randomFloats(columns * rows, seed);
         MemorySegment data = Arena.ofAuto().allocate(type.bytesFor((long) columns * rows));
         Quantize.values(type, values, 0, values.length, data, 0);
         return new Tensor("test." + type + "." + columns + "x" + rows, type, new long[] {columns, rows}, data);
     }
 
-    static float[] randomFloats(int n, long seed) {
+    public static float[] randomFloats(int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed * 7919 + n);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {

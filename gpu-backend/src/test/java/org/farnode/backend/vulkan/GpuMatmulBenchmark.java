@@ -79,8 +79,8 @@ public final class GpuMatmulBenchmark {
     private static void spotCheck(VulkanDevice device, GpuMatmul matmul) {
         ReferenceOps reference = new ReferenceOps();
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
-            Tensor w = GpuMatmulTest.randomTensor(type, 2048, 37, 5);
-            float[] x = GpuMatmulTest.randomFloats(2048 * 3, 9);
+            Tensor w = org.farnode.backend.ops.RandomTensors.randomTensor(type, 2048, 37, 5);
+            float[] x = org.farnode.backend.ops.RandomTensors.randomFloats(2048 * 3, 9);
             float[] expected = new float[37 * 3];
             float[] actual = new float[37 * 3];
             reference.matmul(w, x, expected, 3);

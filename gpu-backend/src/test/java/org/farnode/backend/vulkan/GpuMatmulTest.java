@@ -1,14 +1,13 @@
 package org.farnode.backend.vulkan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.farnode.backend.ops.RandomTensors.randomFloats;
+import static org.farnode.backend.ops.RandomTensors.randomTensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.farnode.backend.ops.ReferenceOps;
 import org.farnode.backend.tensor.GgmlType;
-import org.farnode.backend.tensor.Quantize;
 import org.farnode.backend.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,21 +102,5 @@ class GpuMatmulTest {
                         .isCloseTo(held[r] + product[r], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(product[r]))));
             }
         }
-    }
-
-    static Tensor randomTensor(GgmlType type, int columns, int rows, long seed) {
-        float[] values = randomFloats(columns * rows, seed);
-        MemorySegment data = Arena.ofAuto().allocate(type.bytesFor((long) columns * rows));
-        Quantize.values(type, values, 0, values.length, data, 0);
-        return new Tensor("test." + type + "." + columns + "x" + rows, type, new long[] {columns, rows}, data);
-    }
-
-    static float[] randomFloats(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }
