@@ -4,6 +4,7 @@
 // Causal grouped-query attention for row i of the window (position start + i) and query head h:
 // scores over cached positions 0..start+i, softmax, then the weighted sum of the values.
 // One workgroup per (h, i); keys and values are [position][kvDim], head h reads KV head h / group.
+// Row i of the queries starts at i * qStride, of the output at i * yStride.
 #define WORKGROUP 64
 #ifndef MAX_POSITIONS
 #define MAX_POSITIONS 4096
@@ -14,7 +15,7 @@ layout(std430, set = 0, binding = 1) readonly buffer KeyCache { float keys[]; };
 layout(std430, set = 0, binding = 2) readonly buffer ValueCache { float values[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Output { float y[]; };
 layout(std430, set = 0, binding = 4) readonly buffer Step { uint start; };
-layout(push_constant) uniform Shape { uint heads; uint kvHeads; uint headSize; uint stride; };
+layout(push_constant) uniform Shape { uint heads; uint kvHeads; uint headSize; uint qStride; uint yStride; };
 
 shared float scores[MAX_POSITIONS];
 shared float reduced[WORKGROUP];
@@ -54,7 +55,8 @@ void main() {
     uint positions = start + i + 1u;
     uint kvDim = kvHeads * headSize;
     uint kvBase = (h / (heads / kvHeads)) * headSize;
-    uint qBase = i * stride + h * headSize;
+    uint qBase = i * qStride + h * headSize;
+    uint yBase = i * yStride + h * headSize;
     float scale = 1.0 / sqrt(float(headSize));
     float localMax = -3.402823e38;
     for (uint p = t; p < positions; p += WORKGROUP) {
@@ -78,6 +80,6 @@ void main() {
         for (uint p = 0u; p < positions; p++) {
             acc += scores[p] * values[p * kvDim + kvBase + d];
         }
-        y[qBase + d] = acc / total;
+        y[yBase + d] = acc / total;
     }
 }

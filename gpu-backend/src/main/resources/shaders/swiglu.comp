@@ -1,9 +1,9 @@
 #version 450
-// gate[i][j] = silu(gate[i][j]) * up[i][j] = g / (1 + exp(-g)) * u, one thread per (j, i).
+// g[i][j] = silu(g) * u = g / (1 + exp(-g)) * u, in place, for the stacked gate/up product: row i
+// holds g at 0 and u at upOffset, rows `stride` floats apart. One thread per (j, i).
 layout(local_size_x = 64) in;
-layout(std430, set = 0, binding = 0) buffer Gate { float gate[]; };
-layout(std430, set = 0, binding = 1) readonly buffer Up { float up[]; };
-layout(push_constant) uniform Shape { uint size; uint stride; };
+layout(std430, set = 0, binding = 0) buffer GateUp { float gu[]; };
+layout(push_constant) uniform Shape { uint size; uint stride; uint upOffset; };
 
 void main() {
     uint j = gl_GlobalInvocationID.x;
@@ -12,6 +12,6 @@ void main() {
         return;
     }
     uint at = i * stride + j;
-    float g = gate[at];
-    gate[at] = g / (1.0 + exp(-g)) * up[at];
+    float g = gu[at];
+    gu[at] = g / (1.0 + exp(-g)) * gu[at + upOffset];
 }

@@ -8,8 +8,8 @@ package org.farnode.backend.vulkan;
 final class GpuKernels implements AutoCloseable {
     final GpuMatmul matmul;
     final ComputePipeline rmsnorm;
-    final ComputePipeline rope;
-    final ComputePipeline kvStore;
+    /** RoPE on the stacked product's queries and keys, and the keys and values appended to the caches. */
+    final ComputePipeline ropeKv;
     final ComputePipeline attention;
     final ComputePipeline swiglu;
     /** The residual add on its own; a shard folds it into the products that precede it ({@code accumulate}). */
@@ -24,10 +24,9 @@ final class GpuKernels implements AutoCloseable {
         }
         matmul = new GpuMatmul(device, compiler);
         rmsnorm = new ComputePipeline(device, "rmsnorm", compiler.compile("rmsnorm"), 3, 3 * 4);
-        rope = new ComputePipeline(device, "rope", compiler.compile("rope"), 4, 4 * 4);
-        kvStore = new ComputePipeline(device, "kv_store", compiler.compile("kv_store"), 5, 2 * 4);
-        attention = new ComputePipeline(device, "attention", compiler.compile("attention", "MAX_POSITIONS " + contextLength), 5, 4 * 4);
-        swiglu = new ComputePipeline(device, "swiglu", compiler.compile("swiglu"), 2, 2 * 4);
+        ropeKv = new ComputePipeline(device, "rope_kv", compiler.compile("rope_kv"), 6, 7 * 4);
+        attention = new ComputePipeline(device, "attention", compiler.compile("attention", "MAX_POSITIONS " + contextLength), 5, 5 * 4);
+        swiglu = new ComputePipeline(device, "swiglu", compiler.compile("swiglu"), 1, 3 * 4);
         add = new ComputePipeline(device, "add", compiler.compile("add"), 2, 2 * 4);
     }
 
@@ -35,8 +34,7 @@ final class GpuKernels implements AutoCloseable {
     public void close() {
         matmul.close();
         rmsnorm.close();
-        rope.close();
-        kvStore.close();
+        ropeKv.close();
         attention.close();
         swiglu.close();
         add.close();

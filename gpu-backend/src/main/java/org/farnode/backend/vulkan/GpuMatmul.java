@@ -17,16 +17,23 @@ public final class GpuMatmul implements AutoCloseable {
     private final VulkanDevice device;
     /** Vectors a workgroup multiplies at once in a batch: each decoded weight serves all of them. */
     static final int BATCH_TILE = 8;
-    private final Map<GgmlType, ComputePipeline> pipelines = new EnumMap<>(GgmlType.class);
+    private final MatvecShape vectorShape;
+    /** One vector ({@code matvec.comp}): the decode step. */
+    private final Map<GgmlType, ComputePipeline> vectorPipelines = new EnumMap<>(GgmlType.class);
+    /** One vector whose input is SwiGLU of a stacked gate/up product. */
+    private final Map<GgmlType, ComputePipeline> swigluPipelines = new EnumMap<>(GgmlType.class);
     private final Map<GgmlType, ComputePipeline> batchPipelines = new EnumMap<>(GgmlType.class);
 
-    /** Kernels with 32 threads per row: one subgroup on NVIDIA, four on lavapipe. */
+    /** Kernels with 32 threads per row for batches, and the vector kernel's default shape (see {@link MatvecShape#configured()}). */
     public GpuMatmul(VulkanDevice device, ShaderCompiler compiler) {
-        this(device, compiler, 32);
+        this(device, compiler, 32, MatvecShape.configured());
     }
 
-    /** Kernels with {@code threadsPerRow} threads (a power of two, 8 to 1024) sharing each row. */
-    public GpuMatmul(VulkanDevice device, ShaderCompiler compiler, int threadsPerRow) {
+    /**
+     * Kernels with {@code threadsPerRow} threads (a power of two, 8 to 1024) sharing each row of a
+     * batched product, and the single-vector kernel in {@code vectorShape}.
+     */
+    public GpuMatmul(VulkanDevice device, ShaderCompiler compiler, int threadsPerRow, MatvecShape vectorShape) {
         if (threadsPerRow < 8 || threadsPerRow > 1024 || Integer.bitCount(threadsPerRow) != 1) {
             throw new IllegalArgumentException("threads per row must be a power of two from 8 to 1024, got " + threadsPerRow);
         }
@@ -36,11 +43,15 @@ public final class GpuMatmul implements AutoCloseable {
                     + "(no subgroup arithmetic), which the matrix kernels need; use the CPU backend");
         }
         this.device = device;
+        this.vectorShape = vectorShape;
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
-            byte[] spirv = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1", "WORKGROUP " + threadsPerRow);
-            pipelines.put(type, new ComputePipeline(device, "matmul " + type, spirv, 3, 8 * 4));
-            byte[] tiled = compiler.compile("matmul", "WEIGHTS_" + type.name() + " 1", "WORKGROUP " + threadsPerRow,
-                    "TILE " + BATCH_TILE);
+            String weights = "WEIGHTS_" + type.name() + " 1";
+            String[] shape = {"WORKGROUP " + vectorShape.threads(), "ROWS " + vectorShape.rows()};
+            vectorPipelines.put(type, new ComputePipeline(device, "matvec " + type,
+                    compiler.compile("matvec", weights, shape[0], shape[1]), 3, 8 * 4));
+            swigluPipelines.put(type, new ComputePipeline(device, "matvec " + type + " of swiglu",
+                    compiler.compile("matvec", weights, shape[0], shape[1], "SWIGLU_INPUT 1"), 3, 8 * 4));
+            byte[] tiled = compiler.compile("matmul", weights, "WORKGROUP " + threadsPerRow, "TILE " + BATCH_TILE);
             batchPipelines.put(type, new ComputePipeline(device, "matmul " + type + " x" + BATCH_TILE, tiled, 3, 8 * 4));
         }
     }
@@ -70,19 +81,34 @@ public final class GpuMatmul implements AutoCloseable {
         }
         int[] constants = {w.rows(), w.columns(), w.xStride(), xStride, yStride, batch, w.scaleVectors(), accumulate ? 1 : 0};
         if (batch == 1) {
-            pipelines.get(w.type()).record(commands, set, constants, w.rows(), 1);
+            vectorPipelines.get(w.type()).record(commands, set, constants, vectorShape.groups(w.rows()), 1);
         } else {
             batchPipelines.get(w.type()).record(commands, set, constants, w.rows(), (batch + BATCH_TILE - 1) / BATCH_TILE);
         }
     }
 
+    /**
+     * Records {@code y = W·swiglu(g, u)} ({@code y +=} with {@code accumulate}) for one vector whose
+     * input buffer holds {@code g} at 0 and {@code u} at {@code upOffset} floats (a multiple of 4),
+     * {@code swiglu(g, u) = g / (1 + e^-g) · u}: the down projection reading the stacked gate/up
+     * product directly. Past the columns, up to {@link GpuMatrix#xStride()}, g must be 0.
+     */
+    public void recordOfSwiglu(VkCommandBuffer commands, GpuMatrix w, long set, int upOffset, boolean accumulate) {
+        if (upOffset < w.xStride() || upOffset % 4 != 0) {
+            throw new IllegalArgumentException("the up half must start at a multiple of 4 floats past the gate half's "
+                    + w.xStride() + " floats, got " + upOffset);
+        }
+        int[] constants = {w.rows(), w.columns(), w.xStride(), upOffset, w.rows(), upOffset, w.scaleVectors(), accumulate ? 1 : 0};
+        swigluPipelines.get(w.type()).record(commands, set, constants, vectorShape.groups(w.rows()), 1);
+    }
+
     /** A descriptor set binding {@code w}'s weights, the input {@code x} and the output {@code y}. */
     public long bind(GpuMatrix w, GpuBuffer x, GpuBuffer y) {
-        return pipelines.get(w.type()).bind(w.buffer(), x, y);
+        return vectorPipelines.get(w.type()).bind(w.buffer(), x, y); // every pipeline here has this set layout
     }
 
     public void release(GpuMatrix w, long set) {
-        pipelines.get(w.type()).release(set);
+        vectorPipelines.get(w.type()).release(set);
     }
 
     /**
@@ -115,7 +141,8 @@ public final class GpuMatmul implements AutoCloseable {
 
     @Override
     public void close() {
-        pipelines.values().forEach(ComputePipeline::close);
+        vectorPipelines.values().forEach(ComputePipeline::close);
+        swigluPipelines.values().forEach(ComputePipeline::close);
         batchPipelines.values().forEach(ComputePipeline::close);
     }
 }

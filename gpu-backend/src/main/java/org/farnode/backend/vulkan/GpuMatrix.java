@@ -72,6 +72,52 @@ public final class GpuMatrix implements AutoCloseable {
         }
     }
 
+    /**
+     * Uploads {@code parts} (one type, one column count) as one matrix whose rows are theirs in
+     * order, each part starting at a row that is a multiple of 8 (zero rows between), so one
+     * dispatch computes all the products and each part's outputs start 32-byte aligned. The
+     * offsets are {@link #partOffsets(Tensor...)}.
+     *
+     * @throws VulkanException when the parts differ in type or columns
+     */
+    public static GpuMatrix stack(VulkanDevice device, Tensor... parts) {
+        Tensor first = parts[0];
+        for (Tensor part : parts) {
+            if (part.type() != first.type() || part.columns() != first.columns()) {
+                throw new VulkanException("the GPU backend multiplies " + names(parts) + " in one product, so they must share a type "
+                        + "and a width; found " + describe(parts) + " (use --backend cpu for this model)");
+            }
+        }
+        int[] offsets = partOffsets(parts);
+        int rows = offsets[parts.length];
+        long rowBytes = first.rowBytes();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(rowBytes * rows, 8); // zeros: a zero row (or a zero scale) yields 0
+            for (int i = 0; i < parts.length; i++) {
+                MemorySegment.copy(parts[i].data(), 0, data, rowBytes * offsets[i], rowBytes * parts[i].rows());
+            }
+            Tensor stacked = new Tensor(names(parts), first.type(), new long[] {first.columns(), rows}, data);
+            return upload(device, stacked);
+        }
+    }
+
+    /** Where each of {@code parts} begins in {@link #stack}'s rows, and (last) the total rows. */
+    public static int[] partOffsets(Tensor... parts) {
+        int[] offsets = new int[parts.length + 1];
+        for (int i = 0; i < parts.length; i++) {
+            offsets[i + 1] = offsets[i] + roundUp(parts[i].rows(), 8);
+        }
+        return offsets;
+    }
+
+    private static String names(Tensor... parts) {
+        return String.join(" + ", java.util.Arrays.stream(parts).map(Tensor::name).toList());
+    }
+
+    private static String describe(Tensor... parts) {
+        return String.join(", ", java.util.Arrays.stream(parts).map(t -> t.name() + " " + t.type() + " x " + t.columns()).toList());
+    }
+
     /** Rows padded with zeros to {@code stride} elements of {@code elementBytes} each. */
     private static MemorySegment packElements(Arena arena, Tensor tensor, int stride, int elementBytes) {
         long rowBytes = (long) tensor.columns() * elementBytes;

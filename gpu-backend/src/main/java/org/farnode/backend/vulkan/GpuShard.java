@@ -33,39 +33,37 @@ public final class GpuShard implements AutoCloseable {
     final GpuBuffer step;
     final GpuBuffer x;
     final GpuBuffer normed;
-    final GpuBuffer q;
-    final GpuBuffer k;
-    final GpuBuffer v;
+    /** The stacked Q/K/V product: per position the queries at 0, keys at {@link #keyOffset}, values at {@link #valueOffset}. */
+    final GpuBuffer qkv;
     final GpuBuffer attended;
-    final GpuBuffer gate;
-    final GpuBuffer up;
+    /** The stacked gate/up product: per position the gate at 0, up at {@link #upOffset}. */
+    final GpuBuffer gateUp;
     final GpuBuffer cos;
     final GpuBuffer sin;
-    private final long ropeQuerySet;
-    private final long ropeKeySet;
+    final int qkvStride;
+    final int keyOffset;
+    final int valueOffset;
+    private final int gateUpStride;
+    private final int upOffset;
     private final long swigluSet;
     private final long weightBytes;
-    private final int ropePairs;
+    final int ropePairs;
 
     /** The uploaded tensors of one layer and the descriptor sets that bind them to the shard's activations. */
     static final class Layer {
         GpuBuffer attentionNorm;
         GpuBuffer ffnNorm;
-        GpuMatrix query;
-        GpuMatrix key;
-        GpuMatrix value;
+        /** Q, K and V stacked: one product. */
+        GpuMatrix qkv;
         GpuMatrix output;
-        GpuMatrix gate;
-        GpuMatrix up;
+        /** Gate and up stacked: one product. */
+        GpuMatrix gateUp;
         GpuMatrix down;
         long attentionNormSet;
         long ffnNormSet;
-        long querySet;
-        long keySet;
-        long valueSet;
+        long qkvSet;
         long outputSet;
-        long gateSet;
-        long upSet;
+        long gateUpSet;
         long downSet;
     }
 
@@ -93,18 +91,22 @@ public final class GpuShard implements AutoCloseable {
         this.kernels = new GpuKernels(device, compiler, shape.contextLength());
         int window = shape.maxWindow();
         long dimBytes = 4L * window * shape.dimStride();
-        long ffnBytes = 4L * window * shape.ffnStride();
+        GpuLayerWeights firstLayer = layerWeights.getFirst();
+        int[] qkvOffsets = GpuMatrix.partOffsets(firstLayer.query(), firstLayer.key(), firstLayer.value());
+        keyOffset = qkvOffsets[1];
+        valueOffset = qkvOffsets[2];
+        qkvStride = qkvOffsets[3];
+        int[] gateUpOffsets = GpuMatrix.partOffsets(firstLayer.ffnGate(), firstLayer.ffnUp());
+        upOffset = gateUpOffsets[1];
+        gateUpStride = gateUpOffsets[2];
         io = GpuBuffer.hostVisible(device, dimBytes);
         stepHost = GpuBuffer.hostVisible(device, 16);
         step = zeroed(GpuBuffer.deviceLocal(device, 16));
         x = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         normed = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
-        q = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
-        k = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
-        v = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
+        qkv = zeroed(GpuBuffer.deviceLocal(device, 4L * window * qkvStride));
         attended = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
-        gate = zeroed(GpuBuffer.deviceLocal(device, ffnBytes));
-        up = zeroed(GpuBuffer.deviceLocal(device, ffnBytes));
+        gateUp = zeroed(GpuBuffer.deviceLocal(device, 4L * window * gateUpStride));
         ropePairs = rope.ropeDimension() / 2;
         if (rope.ropeDimension() > shape.headSize() || rope.maxPositions() < shape.contextLength()) {
             throw new IllegalArgumentException("the rope table (" + rope.ropeDimension() + " dims, " + rope.maxPositions()
@@ -112,9 +114,7 @@ public final class GpuShard implements AutoCloseable {
         }
         cos = floats(ropeTable(rope, true));
         sin = floats(ropeTable(rope, false));
-        ropeQuerySet = kernels.rope.bind(q, cos, sin, step);
-        ropeKeySet = kernels.rope.bind(k, cos, sin, step);
-        swigluSet = kernels.swiglu.bind(gate, up);
+        swigluSet = kernels.swiglu.bind(gateUp);
         for (GpuLayerWeights w : layerWeights) {
             layers.add(upload(w));
         }
@@ -126,22 +126,16 @@ public final class GpuShard implements AutoCloseable {
         Layer layer = new Layer();
         layer.attentionNorm = floats(values(w.attentionNorm()));
         layer.ffnNorm = floats(values(w.ffnNorm()));
-        layer.query = GpuMatrix.upload(device, w.query());
-        layer.key = GpuMatrix.upload(device, w.key());
-        layer.value = GpuMatrix.upload(device, w.value());
+        layer.qkv = GpuMatrix.stack(device, w.query(), w.key(), w.value());
         layer.output = GpuMatrix.upload(device, w.attentionOutput());
-        layer.gate = GpuMatrix.upload(device, w.ffnGate());
-        layer.up = GpuMatrix.upload(device, w.ffnUp());
+        layer.gateUp = GpuMatrix.stack(device, w.ffnGate(), w.ffnUp());
         layer.down = GpuMatrix.upload(device, w.ffnDown());
         layer.attentionNormSet = kernels.rmsnorm.bind(x, layer.attentionNorm, normed);
         layer.ffnNormSet = kernels.rmsnorm.bind(x, layer.ffnNorm, normed);
-        layer.querySet = matmul.bind(layer.query, normed, q);
-        layer.keySet = matmul.bind(layer.key, normed, k);
-        layer.valueSet = matmul.bind(layer.value, normed, v);
+        layer.qkvSet = matmul.bind(layer.qkv, normed, qkv);
         layer.outputSet = matmul.bind(layer.output, attended, x);
-        layer.gateSet = matmul.bind(layer.gate, normed, gate);
-        layer.upSet = matmul.bind(layer.up, normed, up);
-        layer.downSet = matmul.bind(layer.down, gate, x);
+        layer.gateUpSet = matmul.bind(layer.gateUp, normed, gateUp);
+        layer.downSet = matmul.bind(layer.down, gateUp, x);
         return layer;
     }
 
@@ -159,44 +153,49 @@ public final class GpuShard implements AutoCloseable {
         return device.name();
     }
 
-    /** Records one window of {@code count} positions through every layer, for a session's caches and sets. */
+    /**
+     * Records one window of {@code count} positions through every layer, for a session's caches and
+     * sets. Per layer: RMSNorm, the stacked Q/K/V product, RoPE with the cache append, attention,
+     * the output product added to the residual, RMSNorm, the stacked gate/up product, and the down
+     * product added to the residual, which for one position reads SwiGLU of gate and up as it
+     * loads its input (for a batch, SwiGLU runs first on its own: the batched product would
+     * recompute it for every row tile). Each op waits for the one before (a barrier between).
+     */
     void record(VkCommandBuffer c, int count, List<long[]> sessionSets) {
         int dimStride = shape.dimStride();
-        int ffnStride = shape.ffnStride();
-        int headSize = shape.headSize();
         int eps = Float.floatToRawIntBits(shape.rmsEpsilon());
+        int[] normShape = {shape.dim(), dimStride, eps};
+        int[] ropeKvShape = {ropePairs, shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, keyOffset, valueOffset};
+        int ropeKvItems = shape.heads() * ropePairs + 2 * shape.kvDim();
+        int[] attentionShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride};
         GpuBuffer.recordCopy(c, io, x, 4L * count * dimStride);
         GpuBuffer.recordCopy(c, stepHost, step, 16);
         VulkanDevice.fullBarrier(c);
         GpuMatmul matmul = kernels.matmul;
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
-            long[] sets = sessionSets.get(l); // {kv store, attention}
-            kernels.rmsnorm.record(c, layer.attentionNormSet, new int[] {shape.dim(), dimStride, eps}, count, 1);
+            long[] sets = sessionSets.get(l); // {rope and kv append, attention}
+            kernels.rmsnorm.record(c, layer.attentionNormSet, normShape, count, 1);
             VulkanDevice.computeBarrier(c);
-            matmul.record(c, layer.query, layer.querySet, count, dimStride, dimStride);
-            matmul.record(c, layer.key, layer.keySet, count, dimStride, dimStride);
-            matmul.record(c, layer.value, layer.valueSet, count, dimStride, dimStride);
+            matmul.record(c, layer.qkv, layer.qkvSet, count, dimStride, qkvStride);
             VulkanDevice.computeBarrier(c);
-            kernels.rope.record3(c, ropeQuerySet, new int[] {ropePairs, shape.heads(), headSize, dimStride},
-                    groups(ropePairs, 64), shape.heads(), count);
-            kernels.rope.record3(c, ropeKeySet, new int[] {ropePairs, shape.kvHeads(), headSize, dimStride},
-                    groups(ropePairs, 64), shape.kvHeads(), count);
+            kernels.ropeKv.record(c, sets[0], ropeKvShape, groups(ropeKvItems, 64), count);
             VulkanDevice.computeBarrier(c);
-            kernels.kvStore.record(c, sets[0], new int[] {shape.kvDim(), dimStride}, groups(shape.kvDim(), 64), count);
-            VulkanDevice.computeBarrier(c);
-            kernels.attention.record(c, sets[1], new int[] {shape.heads(), shape.kvHeads(), headSize, dimStride}, shape.heads(), count);
+            kernels.attention.record(c, sets[1], attentionShape, shape.heads(), count);
             VulkanDevice.computeBarrier(c);
             matmul.record(c, layer.output, layer.outputSet, count, dimStride, dimStride, true); // x += Wo·attended
             VulkanDevice.computeBarrier(c);
-            kernels.rmsnorm.record(c, layer.ffnNormSet, new int[] {shape.dim(), dimStride, eps}, count, 1);
+            kernels.rmsnorm.record(c, layer.ffnNormSet, normShape, count, 1);
             VulkanDevice.computeBarrier(c);
-            matmul.record(c, layer.gate, layer.gateSet, count, dimStride, ffnStride);
-            matmul.record(c, layer.up, layer.upSet, count, dimStride, ffnStride);
+            matmul.record(c, layer.gateUp, layer.gateUpSet, count, dimStride, gateUpStride);
             VulkanDevice.computeBarrier(c);
-            kernels.swiglu.record(c, swigluSet, new int[] {shape.ffn(), ffnStride}, groups(shape.ffn(), 64), count);
-            VulkanDevice.computeBarrier(c);
-            matmul.record(c, layer.down, layer.downSet, count, ffnStride, dimStride, true); // x += Wdown·swiglu
+            if (count == 1) {
+                matmul.recordOfSwiglu(c, layer.down, layer.downSet, upOffset, true); // x += Wdown·swiglu(gate, up)
+            } else {
+                kernels.swiglu.record(c, swigluSet, new int[] {shape.ffn(), gateUpStride, upOffset}, groups(shape.ffn(), 64), count);
+                VulkanDevice.computeBarrier(c);
+                matmul.record(c, layer.down, layer.downSet, count, gateUpStride, dimStride, true); // x += Wdown·swiglu
+            }
             VulkanDevice.computeBarrier(c);
         }
         VulkanDevice.fullBarrier(c);
@@ -256,13 +255,13 @@ public final class GpuShard implements AutoCloseable {
     public void close() {
         device.waitIdle();
         for (Layer layer : layers) {
-            for (GpuMatrix m : new GpuMatrix[] {layer.query, layer.key, layer.value, layer.output, layer.gate, layer.up, layer.down}) {
+            for (GpuMatrix m : new GpuMatrix[] {layer.qkv, layer.output, layer.gateUp, layer.down}) {
                 m.close();
             }
             layer.attentionNorm.close();
             layer.ffnNorm.close();
         }
-        for (GpuBuffer b : new GpuBuffer[] {io, stepHost, step, x, normed, q, k, v, attended, gate, up, cos, sin}) {
+        for (GpuBuffer b : new GpuBuffer[] {io, stepHost, step, x, normed, qkv, attended, gateUp, cos, sin}) {
             b.close();
         }
         kernels.close();

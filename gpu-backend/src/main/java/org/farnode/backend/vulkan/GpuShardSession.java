@@ -38,8 +38,8 @@ public final class GpuShardSession implements AutoCloseable {
             keyCaches.add(keys);
             valueCaches.add(values);
             sets.add(new long[] {
-                    shard.kernels.kvStore.bind(shard.k, shard.v, keys, values, shard.step),
-                    shard.kernels.attention.bind(shard.q, keys, values, shard.attended, shard.step)});
+                    shard.kernels.ropeKv.bind(shard.qkv, shard.cos, shard.sin, keys, values, shard.step),
+                    shard.kernels.attention.bind(shard.qkv, keys, values, shard.attended, shard.step)});
         }
     }
 
@@ -106,7 +106,7 @@ public final class GpuShardSession implements AutoCloseable {
             shard.device.waitIdle();
             recorded.values().forEach(shard.device::free);
             for (int l = 0; l < keyCaches.size(); l++) {
-                shard.kernels.kvStore.release(sets.get(l)[0]);
+                shard.kernels.ropeKv.release(sets.get(l)[0]);
                 shard.kernels.attention.release(sets.get(l)[1]);
                 keyCaches.get(l).zero();
                 valueCaches.get(l).zero();

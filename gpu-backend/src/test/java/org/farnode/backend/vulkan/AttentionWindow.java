@@ -5,14 +5,16 @@ import static org.farnode.backend.vulkan.GpuArrays.startPosition;
 import static org.farnode.backend.vulkan.GpuArrays.upload;
 
 import org.farnode.backend.ops.ReferenceOps;
+import org.farnode.backend.ops.RopeTable;
 import org.farnode.backend.vulkan.GpuArrays.BoundSet;
 
 /**
  * One window of a session, as the GPU shard runs it: a KV cache that already holds {@code start}
- * positions, then {@code rows} new positions whose keys and values kv_store appends and whose
- * queries attend causally (row i to positions {@code 0..start+i}). Rows are {@link #stride()}
- * floats apart, wider than any row, so a kernel that confuses stride and width fails; cache
- * positions not yet written hold NaN.
+ * positions, then {@code rows} new positions laid out as the stacked Q/K/V product leaves them
+ * (per row the queries, then the keys at {@link #keyOffset()}, the values at {@link #valueOffset()},
+ * NaN between), which rope_kv rotates and appends and whose queries attend causally (row i to
+ * positions {@code 0..start+i}). Rows are wider than their parts, so a kernel that confuses
+ * offsets, strides and widths fails; cache positions not yet written hold NaN.
  */
 final class AttentionWindow {
     private final int heads;
@@ -20,75 +22,121 @@ final class AttentionWindow {
     private final int headSize;
     private final int start;
     private final int rows;
+    private final RopeTable rope;
     private final float[] keyHistory;
     private final float[] valueHistory;
-    private final float[] queries;
-    private final float[] keys;
-    private final float[] values;
+    private final float[] qkv;
 
-    /** What the window leaves behind: both caches ({@code [position][kvDim]}) and the attention output rows. */
-    record Result(float[] keyCache, float[] valueCache, float[] attended) {
+    /** What the window leaves behind: the rows with rotated queries, both caches ({@code [position][kvDim]}), the attention output rows. */
+    record Result(float[] qkv, float[] keyCache, float[] valueCache, float[] attended) {
     }
 
-    private AttentionWindow(int heads, int kvHeads, int headSize, int start, int rows, float[] keyHistory, float[] valueHistory,
-                            float[] queries, float[] keys, float[] values) {
+    private AttentionWindow(int heads, int kvHeads, int headSize, int start, int rows, RopeTable rope, float[] keyHistory,
+                            float[] valueHistory, float[] qkv) {
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headSize = headSize;
         this.start = start;
         this.rows = rows;
+        this.rope = rope;
         this.keyHistory = keyHistory;
         this.valueHistory = valueHistory;
-        this.queries = queries;
-        this.keys = keys;
-        this.values = values;
+        this.qkv = qkv;
     }
 
-    /** Seeded Gaussian history, queries, keys and values for a cache of {@code contextLength} positions. */
-    static AttentionWindow random(int heads, int kvHeads, int headSize, int start, int rows, int contextLength) {
+    /** Seeded Gaussian history and rows for a cache of {@code contextLength} positions, rotated over {@code ropeDimension}. */
+    static AttentionWindow random(int heads, int kvHeads, int headSize, int ropeDimension, int start, int rows, int contextLength) {
         int kvDim = kvHeads * headSize;
-        int stride = stride(heads, headSize);
-        long seed = 1_000_003L * heads + 10_007L * kvHeads + 101L * headSize + 7L * start + rows;
-        return new AttentionWindow(heads, kvHeads, headSize, start, rows,
-                history(contextLength, kvDim, start, seed), history(contextLength, kvDim, start, seed + 1),
-                StridedRows.random(rows, stride, heads * headSize, seed + 2),
-                StridedRows.random(rows, stride, kvDim, seed + 3), StridedRows.random(rows, stride, kvDim, seed + 4));
+        long seed = 1_000_003L * heads + 10_007L * kvHeads + 101L * headSize + 7L * start + rows + 13L * ropeDimension;
+        AttentionWindow shape = new AttentionWindow(heads, kvHeads, headSize, start, rows, null, null, null, null);
+        float[] qkv = StridedRows.poison(rows * shape.qkvStride());
+        float[] queries = StridedRows.gaussian(rows * heads * headSize, seed + 2);
+        float[] keys = StridedRows.gaussian(rows * kvDim, seed + 3);
+        float[] values = StridedRows.gaussian(rows * kvDim, seed + 4);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(queries, i * heads * headSize, qkv, i * shape.qkvStride(), heads * headSize);
+            System.arraycopy(keys, i * kvDim, qkv, i * shape.qkvStride() + shape.keyOffset(), kvDim);
+            System.arraycopy(values, i * kvDim, qkv, i * shape.qkvStride() + shape.valueOffset(), kvDim);
+        }
+        return new AttentionWindow(heads, kvHeads, headSize, start, rows, new RopeTable(ropeDimension, contextLength, 10000.0),
+                history(contextLength, kvDim, start, seed), history(contextLength, kvDim, start, seed + 1), qkv);
     }
 
     private static float[] history(int contextLength, int kvDim, int start, long seed) {
         return StridedRows.unpack(StridedRows.gaussian(start * kvDim, seed), StridedRows.poison(contextLength * kvDim), start, kvDim, kvDim);
     }
 
+    /** Floats between the attention output's rows. */
     int stride() {
-        return stride(heads, headSize);
-    }
-
-    private static int stride(int heads, int headSize) {
         return heads * headSize + 8;
     }
 
-    private int kvDim() {
+    int keyOffset() {
+        return stride();
+    }
+
+    int valueOffset() {
+        return keyOffset() + kvDim() + 8;
+    }
+
+    int qkvStride() {
+        return valueOffset() + kvDim() + 8;
+    }
+
+    int kvDim() {
         return kvHeads * headSize;
     }
 
-    /** The caches after the window is appended and each row's attention, by the reference. */
+    /** Rotated rows, the caches after the window is appended, and each row's attention, by the reference. */
     Result reference(ReferenceOps reference) {
-        float[] keyCache = appended(keyHistory, keys);
-        float[] valueCache = appended(valueHistory, values);
+        float[] rotated = qkv.clone();
+        for (int i = 0; i < rows; i++) {
+            reference.rope(rotated, i * qkvStride(), heads, headSize, rope, start + i);
+            reference.rope(rotated, i * qkvStride() + keyOffset(), kvHeads, headSize, rope, start + i);
+        }
+        float[] keyCache = appended(keyHistory, rotated, keyOffset());
+        float[] valueCache = appended(valueHistory, rotated, valueOffset());
         float[] attended = StridedRows.poison(rows * stride());
         for (int i = 0; i < rows; i++) {
-            reference.attention(queries, i * stride(), keyCache, valueCache, start + i + 1, heads, kvHeads, headSize, attended, i * stride());
+            reference.attention(rotated, i * qkvStride(), keyCache, valueCache, start + i + 1, heads, kvHeads, headSize, attended,
+                    i * stride());
         }
-        return new Result(keyCache, valueCache, attended);
+        // rope_kv rotates the queries in place and leaves the keys there as they were
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(qkv, i * qkvStride() + keyOffset(), rotated, i * qkvStride() + keyOffset(), kvDim());
+        }
+        return new Result(rotated, keyCache, valueCache, attended);
     }
 
-    /** {@code history} with the window's rows written at positions {@code start..start+rows-1}, as kv_store writes them. */
-    private float[] appended(float[] history, float[] window) {
+    /** {@code history} with the window's part at {@code offset} written at positions {@code start..start+rows-1}. */
+    private float[] appended(float[] history, float[] window, int offset) {
         float[] cache = history.clone();
         for (int i = 0; i < rows; i++) {
-            System.arraycopy(window, i * stride(), cache, (start + i) * kvDim(), kvDim());
+            System.arraycopy(window, i * qkvStride() + offset, cache, (start + i) * kvDim(), kvDim());
         }
         return cache;
+    }
+
+    /** Allowed error of the rotated rows: {@code tolerance·(|a|+|b|)} for a rotated value of pair (a, b), exact elsewhere. */
+    float[] rotationAllowance(double tolerance) {
+        float[] allowed = new float[qkv.length];
+        for (int i = 0; i < rows; i++) {
+            for (int[] part : new int[][] {{0, heads}, {keyOffset(), kvHeads}}) {
+                for (int h = 0; h < part[1]; h++) {
+                    for (int d = 0; d < rope.ropeDimension(); d++) {
+                        int at = i * qkvStride() + part[0] + h * headSize + d;
+                        int pair = at - d % 2;
+                        allowed[at] = (float) (tolerance * (Math.abs(qkv[pair]) + Math.abs(qkv[pair + 1])));
+                    }
+                }
+            }
+        }
+        return allowed;
+    }
+
+    /** {@link #rotationAllowance} of the keys, as the cache holds them. */
+    float[] keyCacheAllowance(double tolerance) {
+        return appended(new float[keyHistory.length], rotationAllowance(tolerance), keyOffset());
     }
 
     /**
@@ -96,7 +144,7 @@ final class AttentionWindow {
      * that head's KV group) among the positions the row attends to; zero in the padding.
      */
     float[] allowance(double tolerance) {
-        float[] valueCache = appended(valueHistory, values);
+        float[] valueCache = appended(valueHistory, qkv, valueOffset());
         float[] allowed = new float[rows * stride()];
         int group = heads / kvHeads;
         for (int i = 0; i < rows; i++) {
@@ -113,20 +161,24 @@ final class AttentionWindow {
         return allowed;
     }
 
-    /** kv_store then attention, recorded as GpuShard records them, in one submission. */
+    /** rope_kv then attention, recorded as GpuShard records them, in one submission. */
     Result runOn(VulkanDevice device, GpuKernels kernels) {
-        try (GpuBuffer q = upload(device, queries); GpuBuffer k = upload(device, keys); GpuBuffer v = upload(device, values);
+        int pairs = rope.ropeDimension() / 2;
+        try (GpuBuffer rowsBuffer = upload(device, qkv); GpuBuffer cos = upload(device, GpuShard.ropeTable(rope, true));
+             GpuBuffer sin = upload(device, GpuShard.ropeTable(rope, false));
              GpuBuffer keyCache = upload(device, keyHistory); GpuBuffer valueCache = upload(device, valueHistory);
              GpuBuffer attended = upload(device, StridedRows.poison(rows * stride())); GpuBuffer step = startPosition(device, start);
-             BoundSet store = BoundSet.bind(kernels.kvStore, k, v, keyCache, valueCache, step);
-             BoundSet attend = BoundSet.bind(kernels.attention, q, keyCache, valueCache, attended, step)) {
+             BoundSet store = BoundSet.bind(kernels.ropeKv, rowsBuffer, cos, sin, keyCache, valueCache, step);
+             BoundSet attend = BoundSet.bind(kernels.attention, rowsBuffer, keyCache, valueCache, attended, step)) {
+            int items = heads * pairs + 2 * kvDim();
             device.submitAndWait(c -> {
-                kernels.kvStore.record(c, store.set(), new int[] {kvDim(), stride()}, GpuKernelsTest.groups(kvDim()), rows);
+                kernels.ropeKv.record(c, store.set(), new int[] {pairs, heads, kvHeads, headSize, qkvStride(), keyOffset(), valueOffset()},
+                        GpuKernelsTest.groups(items), rows);
                 VulkanDevice.computeBarrier(c);
-                kernels.attention.record(c, attend.set(), new int[] {heads, kvHeads, headSize, stride()}, heads, rows);
+                kernels.attention.record(c, attend.set(), new int[] {heads, kvHeads, headSize, qkvStride(), stride()}, heads, rows);
             });
-            return new Result(download(keyCache, keyHistory.length), download(valueCache, valueHistory.length),
-                    download(attended, rows * stride()));
+            return new Result(download(rowsBuffer, qkv.length), download(keyCache, keyHistory.length),
+                    download(valueCache, valueHistory.length), download(attended, rows * stride()));
         }
     }
 }

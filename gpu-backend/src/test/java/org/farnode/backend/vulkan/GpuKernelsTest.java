@@ -2,7 +2,6 @@ package org.farnode.backend.vulkan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.farnode.backend.vulkan.GpuArrays.download;
-import static org.farnode.backend.vulkan.GpuArrays.startPosition;
 import static org.farnode.backend.vulkan.GpuArrays.upload;
 import static org.farnode.backend.vulkan.StridedRows.assertClose;
 import static org.farnode.backend.vulkan.StridedRows.gaussian;
@@ -17,7 +16,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.farnode.backend.ops.ReferenceOps;
-import org.farnode.backend.ops.RopeTable;
 import org.farnode.backend.tensor.GgmlType;
 import org.farnode.backend.tensor.Quantize;
 import org.farnode.backend.tensor.Tensor;
@@ -41,12 +39,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * float, sums in another order (per thread, then across subgroups) and uses the device's exp and
  * sqrt (a few ulp). On lavapipe the worst error seen is about 1/40 of each bound below.
  * <ul>
- *   <li>add: exact, one correctly rounded float addition on both sides; kv_store: exact, a copy;</li>
+ *   <li>add: exact, one correctly rounded float addition on both sides; the value cache: exact, a copy;</li>
  *   <li>swiglu and rmsnorm: {@code 1e-5·|expected|}: each output is a product of factors, none of
  *       which cancels, so the rounding of each factor (rmsnorm's sum of squares over up to 2048
  *       values included) stays relative to the result;</li>
- *   <li>rope: {@code 1e-5·(|a|+|b|)} for the pair (a, b), since {@code a·cos − b·sin} may cancel;
- *       both sides read the same float cos/sin table; values past the rope dimension: exact;</li>
+ *   <li>rope (queries in place, keys into the cache): {@code 1e-5·(|a|+|b|)} for the pair (a, b),
+ *       since {@code a·cos − b·sin} may cancel; both sides read the same float cos/sin table;
+ *       values past the rope dimension: exact;</li>
  *   <li>attention: {@code 1e-5·max_t|v[t][d]|} over the positions the row attends to: the output
  *       is a convex combination of those values, and rounding in the scores (dot products of up
  *       to 64 terms) and in the sums over up to 300 positions moves the weights by far less.</li>
@@ -102,48 +101,37 @@ class GpuKernelsTest {
         assertClose("rmsnorm", actual, expected, relative(expected, ELEMENTWISE), stride);
     }
 
-    @ParameterizedTest(name = "{0} heads of {1}, rope over {2}, {3} rows from position {4}")
-    @CsvSource({"4, 16, 16, 1, 0", "4, 16, 16, 3, 37", "8, 64, 64, 3, 0", "8, 64, 64, 1, 37", "8, 64, 32, 3, 37",
-            "2, 256, 256, 3, 37", "2, 256, 128, 2, 0", "1, 2, 2, 3, 37"})
-    void ropeMatchesTheReference(int heads, int headSize, int ropeDimension, int rows, int start) {
-        int size = heads * headSize;
-        int stride = paddedStride(size);
-        RopeTable table = new RopeTable(ropeDimension, CONTEXT_LENGTH, 10000.0);
-        float[] x = random(rows, stride, size, 17L * size + ropeDimension + start);
-        float[] expected = x.clone();
-        float[] allowed = new float[x.length];
-        for (int i = 0; i < rows; i++) {
-            REFERENCE.rope(expected, i * stride, heads, headSize, table, start + i);
-            for (int h = 0; h < heads; h++) {
-                for (int j = 0; j < ropeDimension; j++) {
-                    int at = i * stride + h * headSize + j;
-                    int pair = at - j % 2;
-                    allowed[at] = (float) (ELEMENTWISE * (Math.abs(x[pair]) + Math.abs(x[pair + 1])));
-                }
-            }
-        }
-        int pairs = ropeDimension / 2;
-        float[] actual;
-        try (GpuBuffer vectors = upload(device, x); GpuBuffer cos = upload(device, GpuShard.ropeTable(table, true));
-             GpuBuffer sin = upload(device, GpuShard.ropeTable(table, false)); GpuBuffer step = startPosition(device, start);
-             BoundSet set = BoundSet.bind(kernels.rope, vectors, cos, sin, step)) {
-            int[] shape = {pairs, heads, headSize, stride};
-            device.submitAndWait(c -> kernels.rope.record3(c, set.set(), shape, groups(pairs), heads, rows));
-            actual = download(vectors, rows * stride);
-        }
-        assertClose("rope", actual, expected, allowed, stride);
+    @ParameterizedTest(name = "{0} heads / {1} KV heads of {2}, rope over {3}, {4} rows from position {5}")
+    @CsvSource({"4, 4, 16, 16, 1, 0", "4, 2, 16, 16, 3, 37", "8, 8, 64, 64, 3, 0", "8, 2, 64, 64, 1, 37", "8, 4, 64, 32, 3, 37",
+            "2, 2, 256, 256, 3, 37", "2, 1, 256, 128, 2, 0", "1, 1, 2, 2, 3, 37"})
+    void ropeAndCacheAppendMatchTheReference(int heads, int kvHeads, int headSize, int ropeDimension, int rows, int start) {
+        AttentionWindow window = AttentionWindow.random(heads, kvHeads, headSize, ropeDimension, start, rows, CONTEXT_LENGTH);
+        AttentionWindow.Result expected = window.reference(REFERENCE);
+        AttentionWindow.Result actual = window.runOn(device, kernels);
+        assertClose("rotated rows", actual.qkv(), expected.qkv(), window.rotationAllowance(ELEMENTWISE), window.qkvStride());
+        assertClose("key cache", actual.keyCache(), expected.keyCache(), window.keyCacheAllowance(ELEMENTWISE), window.kvDim());
+        assertClose("value cache", actual.valueCache(), expected.valueCache(), new float[expected.valueCache().length], window.kvDim());
     }
 
     @ParameterizedTest(name = "{0} wide, {1} rows")
     @CsvSource({"1, 1", "7, 3", "67, 3", "131, 2", "5632, 2"})
     void swigluMatchesTheReference(int size, int rows) {
-        int stride = paddedStride(size);
+        int upOffset = paddedStride(size);
+        int stride = upOffset + paddedStride(size) + 8;
         float[] gate = random(rows, stride, size, 19L * size + rows);
         float[] up = random(rows, stride, size, 23L * size + rows);
+        float[] gateUp = gate.clone();
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(up, i * stride, gateUp, i * stride + upOffset, size);
+        }
         float[] activated = pack(gate, rows, stride, size);
         REFERENCE.swiglu(activated, pack(up, rows, stride, size), rows * size);
-        float[] expected = unpack(activated, gate.clone(), rows, stride, size);
-        float[] actual = runInPlace(kernels.swiglu, gate, up, size, stride, rows);
+        float[] expected = unpack(activated, gateUp.clone(), rows, stride, size);
+        float[] actual;
+        try (GpuBuffer buffer = upload(device, gateUp); BoundSet set = BoundSet.bind(kernels.swiglu, buffer)) {
+            device.submitAndWait(c -> kernels.swiglu.record(c, set.set(), new int[] {size, stride, upOffset}, groups(size), rows));
+            actual = download(buffer, gateUp.length);
+        }
         assertClose("swiglu", actual, expected, relative(expected, ELEMENTWISE), stride);
     }
 
@@ -162,13 +150,10 @@ class GpuKernelsTest {
 
     @ParameterizedTest(name = "{0} heads / {1} KV heads of {2}, {4} rows after {3} cached positions")
     @MethodSource("attentionCases")
-    void kvStoreAndAttentionMatchTheReference(int heads, int kvHeads, int headSize, int start, int rows) {
-        AttentionWindow window = AttentionWindow.random(heads, kvHeads, headSize, start, rows, CONTEXT_LENGTH);
+    void attentionAfterRopeAndCacheAppendMatchesTheReference(int heads, int kvHeads, int headSize, int start, int rows) {
+        AttentionWindow window = AttentionWindow.random(heads, kvHeads, headSize, headSize, start, rows, CONTEXT_LENGTH);
         AttentionWindow.Result expected = window.reference(REFERENCE);
         AttentionWindow.Result actual = window.runOn(device, kernels);
-        int kvDim = kvHeads * headSize;
-        assertClose("key cache", actual.keyCache(), expected.keyCache(), new float[expected.keyCache().length], kvDim);
-        assertClose("value cache", actual.valueCache(), expected.valueCache(), new float[expected.valueCache().length], kvDim);
         assertClose("attention", actual.attended(), expected.attended(), window.allowance(ATTENTION), window.stride());
     }
 

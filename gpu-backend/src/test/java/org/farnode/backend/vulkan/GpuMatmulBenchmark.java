@@ -21,11 +21,14 @@ import org.lwjgl.vulkan.VkPhysicalDevice;
 import org.lwjgl.vulkan.VkPhysicalDeviceProperties;
 
 /**
- * Manual benchmark (not a test): the Vulkan matrix products over the seven matrices of each of
- * 22 TinyLlama-shaped layers plus the 32000-row output, in model order with a barrier between
- * products, as one decode step's weight traffic; and the device's read bandwidth for scale.
+ * Manual benchmark (not a test): the Vulkan matrix products of one decode step of a
+ * TinyLlama-shaped model as a GPU shard runs them (per layer the stacked Q/K/V product, the
+ * output product, the stacked gate/up product and the down product reading SwiGLU of gate and up;
+ * then the 32000-row output), in model order with a barrier between products; for each
+ * single-vector kernel shape given, and the device's read bandwidth for scale. Unless
+ * {@code decode-only}, also the same products for a batch of 64 vectors (prefill).
  *
- * <pre>java -cp ... org.farnode.backend.vulkan.GpuMatmulBenchmark [device index] [decode-only]</pre>
+ * <pre>java -cp ... org.farnode.backend.vulkan.GpuMatmulBenchmark [device index|auto] [decode-only] [THREADSxROWS,...]</pre>
  */
 public final class GpuMatmulBenchmark {
     private static final int DIM = 2048;
@@ -33,28 +36,37 @@ public final class GpuMatmulBenchmark {
     private static final int KV = 256;
     private static final int LAYERS = 22;
     private static final int VOCAB = 32000;
-    private static boolean decodeOnly;
 
     public static void main(String[] args) throws Exception {
         try (VulkanInstance vulkan = VulkanInstance.open(false)) {
             List<VkPhysicalDevice> devices = vulkan.physicalDevices();
             int chosen = args.length > 0 && !args[0].equals("auto") ? Integer.parseInt(args[0]) : preferDiscrete(devices);
-            decodeOnly = args.length > 1 && args[1].equals("decode-only");
+            boolean decodeOnly = args.length > 1 && args[1].equals("decode-only");
+            List<MatvecShape> shapes = args.length > 2 ? Arrays.stream(args[2].split(",")).map(MatvecShape::parse).toList()
+                    : List.of(MatvecShape.DEFAULT);
             try (VulkanDevice device = VulkanDevice.open(devices.get(chosen))) {
                 ShaderCompiler compiler = new ShaderCompiler(Files.createTempDirectory("spirv"));
                 System.out.println("device " + chosen + ": " + device.name());
                 GpuBandwidth bandwidth = GpuBandwidth.measure(device, compiler, 1L << 30, 30);
                 System.out.println("memory: " + bandwidth);
-                for (int threads : new int[] {32, 64, 128}) {
-                    try (GpuMatmul matmul = new GpuMatmul(device, compiler, threads)) {
-                        System.out.println("-- " + threads + " threads per row");
-                        spotCheck(device, matmul);
-                        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
-                            sweep(device, matmul, type, bandwidth);
+                for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+                    List<GpuMatrix> matrices = decodeStepMatrices(device, type);
+                    try {
+                        for (MatvecShape shape : shapes) {
+                            try (GpuMatmul matmul = new GpuMatmul(device, compiler, 32, shape)) {
+                                if (type == GgmlType.Q8_0) {
+                                    spotCheck(device, matmul, shape);
+                                }
+                                sweep(device, matmul, type, matrices, 1, "vector kernel " + shape, bandwidth);
+                            }
                         }
-                    }
-                    if (decodeOnly) {
-                        break;
+                        if (!decodeOnly) {
+                            try (GpuMatmul matmul = new GpuMatmul(device, compiler)) {
+                                sweep(device, matmul, type, matrices, 64, "batch kernel", bandwidth);
+                            }
+                        }
+                    } finally {
+                        matrices.forEach(GpuMatrix::close);
                     }
                 }
             }
@@ -76,86 +88,97 @@ public final class GpuMatmulBenchmark {
     }
 
     /** One product of each type against the reference, so timings are of correct code on this driver. */
-    private static void spotCheck(VulkanDevice device, GpuMatmul matmul) {
+    private static void spotCheck(VulkanDevice device, GpuMatmul matmul, MatvecShape shape) {
         ReferenceOps reference = new ReferenceOps();
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
-            Tensor w = org.farnode.backend.ops.RandomTensors.randomTensor(type, 2048, 37, 5);
-            float[] x = org.farnode.backend.ops.RandomTensors.randomFloats(2048 * 3, 9);
-            float[] expected = new float[37 * 3];
-            float[] actual = new float[37 * 3];
-            reference.matmul(w, x, expected, 3);
-            try (GpuMatrix gpu = GpuMatrix.upload(device, w)) {
-                matmul.multiply(gpu, x, actual, 3);
+            for (int batch : new int[] {1, 3}) {
+                Tensor w = org.farnode.backend.ops.RandomTensors.randomTensor(type, 2048, 37, 5);
+                float[] x = org.farnode.backend.ops.RandomTensors.randomFloats(2048 * batch, 9);
+                float[] expected = new float[37 * batch];
+                float[] actual = new float[37 * batch];
+                reference.matmul(w, x, expected, batch);
+                try (GpuMatrix gpu = GpuMatrix.upload(device, w)) {
+                    matmul.multiply(gpu, x, actual, batch);
+                }
+                double worst = 0;
+                for (int i = 0; i < actual.length; i++) {
+                    worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
+                }
+                System.out.printf("check %s 2048x37 batch %d (vector kernel %s): largest relative difference from the reference %.2e%s%n",
+                        type, batch, shape, worst, worst > 1e-4 ? "  <-- WRONG" : "");
             }
-            double worst = 0;
-            for (int i = 0; i < actual.length; i++) {
-                worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
-            }
-            System.out.printf("check %s 2048x37 batch 3: largest relative difference from the reference %.2e%n", type, worst);
         }
     }
 
-    private static void sweep(VulkanDevice device, GpuMatmul matmul, GgmlType type, GpuBandwidth bandwidth) {
+    /** Per layer: stacked Q/K/V, output, stacked gate/up, down; then the output matrix. */
+    private static List<GpuMatrix> decodeStepMatrices(VulkanDevice device, GgmlType type) {
         List<GpuMatrix> matrices = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(42);
+        for (int layer = 0; layer < LAYERS; layer++) {
+            for (int[] shape : new int[][] {{DIM, DIM + 2 * KV}, {DIM, DIM}, {DIM, 2 * FFN}, {FFN, DIM}}) {
+                matrices.add(GpuMatrix.upload(device, randomBlocks(type, shape[0], shape[1], random)));
+            }
+        }
+        matrices.add(GpuMatrix.upload(device, randomBlocks(type, DIM, VOCAB, random)));
+        return matrices;
+    }
+
+    private static void sweep(VulkanDevice device, GpuMatmul matmul, GgmlType type, List<GpuMatrix> matrices, int batch, String kernel,
+                              GpuBandwidth bandwidth) {
         long bytes = 0;
-        try (GpuBuffer x = GpuBuffer.deviceLocal(device, 4L * FFN * 64);
-             GpuBuffer y = GpuBuffer.deviceLocal(device, 4L * VOCAB * 64)) {
-            for (int layer = 0; layer < LAYERS; layer++) {
-                for (int[] shape : new int[][] {{DIM, DIM}, {DIM, KV}, {DIM, KV}, {DIM, DIM}, {DIM, FFN}, {DIM, FFN}, {FFN, DIM}}) {
-                    matrices.add(GpuMatrix.upload(device, randomBlocks(type, shape[0], shape[1], random)));
-                }
-            }
-            matrices.add(GpuMatrix.upload(device, randomBlocks(type, DIM, VOCAB, random)));
+        for (GpuMatrix m : matrices) {
+            bytes += m.bytes();
+        }
+        try (GpuBuffer x = GpuBuffer.deviceLocal(device, 4L * 2 * FFN * batch);
+             GpuBuffer y = GpuBuffer.deviceLocal(device, 4L * VOCAB * batch)) {
+            x.zero();
+            List<Long> sets = new ArrayList<>();
             for (GpuMatrix m : matrices) {
-                bytes += m.bytes();
+                sets.add(matmul.bind(m, x, y));
             }
-            for (int batch : decodeOnly ? new int[] {1} : new int[] {1, 64}) {
-                List<Long> sets = new ArrayList<>();
-                for (GpuMatrix m : matrices) {
-                    sets.add(matmul.bind(m, x, y));
-                }
-                int b = batch;
-                VkCommandBuffer commands = device.recordReusable(c -> {
-                    for (int i = 0; i < matrices.size(); i++) {
-                        matmul.record(c, matrices.get(i), sets.get(i), b);
-                        VulkanDevice.computeBarrier(c);
-                    }
-                });
-                // A second of work first: a GPU that idled while the weights were generated runs
-                // at low clocks until it has been busy for a while.
-                long warmUntil = System.nanoTime() + 1_000_000_000L;
-                while (System.nanoTime() < warmUntil) {
-                    device.submitAndWait(commands);
-                }
-                double[] ms = new double[batch == 1 ? 200 : 10];
-                for (int run = 0; run < ms.length; run++) {
-                    long start = System.nanoTime();
-                    device.submitAndWait(commands);
-                    ms[run] = (System.nanoTime() - start) / 1e6;
-                }
-                device.free(commands);
+            VkCommandBuffer commands = device.recordReusable(c -> {
                 for (int i = 0; i < matrices.size(); i++) {
-                    matmul.release(matrices.get(i), sets.get(i));
-                }
-                Arrays.sort(ms);
-                double median = ms[ms.length / 2];
-                double gbps = bytes / (median / 1e3) / 1e9;
-                if (batch == 1) {
-                    System.out.printf("%s decode sweep (batch 1): %.2f GB of weights, median %.3f ms (fastest %.3f) over %d runs = %.1f GB/s = %.0f%% of %.1f GB/s; %.1f sweeps/s%n",
-                            type, bytes / 1e9, median, ms[0], ms.length, gbps, 100 * gbps / bandwidth.gigabytesPerSecond(),
-                            bandwidth.gigabytesPerSecond(), 1e3 / median);
-                } else {
-                    double flops = 0;
-                    for (GpuMatrix m : matrices) {
-                        flops += 2.0 * m.rows() * m.columns() * batch;
+                    GpuMatrix m = matrices.get(i);
+                    boolean down = i % 4 == 3 && i < 4 * LAYERS;
+                    if (down && batch == 1) {
+                        matmul.recordOfSwiglu(c, m, sets.get(i), FFN, true);
+                    } else {
+                        matmul.record(c, m, sets.get(i), batch, down ? 2 * FFN : m.xStride(), m.rows(), i % 2 == 1);
                     }
-                    System.out.printf("%s prefill sweep (batch %d): median %.3f ms = %.1f GFLOP/s; %.1f tokens/s through the matrices%n",
-                            type, batch, median, flops / (median / 1e3) / 1e9, batch * 1e3 / median);
+                    VulkanDevice.computeBarrier(c);
                 }
+            });
+            // A second of work first: a GPU that idled while the weights were generated runs
+            // at low clocks until it has been busy for a while.
+            long warmUntil = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < warmUntil) {
+                device.submitAndWait(commands);
             }
-        } finally {
-            matrices.forEach(GpuMatrix::close);
+            double[] ms = new double[batch == 1 ? 200 : 10];
+            for (int run = 0; run < ms.length; run++) {
+                long start = System.nanoTime();
+                device.submitAndWait(commands);
+                ms[run] = (System.nanoTime() - start) / 1e6;
+            }
+            device.free(commands);
+            for (int i = 0; i < matrices.size(); i++) {
+                matmul.release(matrices.get(i), sets.get(i));
+            }
+            Arrays.sort(ms);
+            double median = ms[ms.length / 2];
+            double gbps = bytes / (median / 1e3) / 1e9;
+            if (batch == 1) {
+                System.out.printf("%s decode sweep, %s, %d products: %.2f GB of weights, median %.3f ms (fastest %.3f) over %d runs = %.1f GB/s = %.0f%% of %.1f GB/s%n",
+                        type, kernel, matrices.size(), bytes / 1e9, median, ms[0], ms.length, gbps,
+                        100 * gbps / bandwidth.gigabytesPerSecond(), bandwidth.gigabytesPerSecond());
+            } else {
+                double flops = 0;
+                for (GpuMatrix m : matrices) {
+                    flops += 2.0 * m.rows() * m.columns() * batch;
+                }
+                System.out.printf("%s prefill sweep, %s (batch %d): median %.3f ms = %.1f GFLOP/s; %.1f tokens/s through the matrices%n",
+                        type, kernel, batch, median, flops / (median / 1e3) / 1e9, batch * 1e3 / median);
+            }
         }
     }
 
