@@ -12,7 +12,15 @@ cmp $OUT/gen-vulkan.txt .devrun/expected256.txt && echo "GPU greedy text: identi
 grep "tokens/s" $OUT/gen-vulkan.err
 far synth --shape tinyllama --type Q8_0 --out /tmp/q8.gguf 2>&1 | grep wrote
 far synth --shape tinyllama --type Q4_0 --out /tmp/q4.gguf 2>&1 | grep wrote
-for m in q8 q4; do
-  echo "== $m vulkan"; far bench --model /tmp/$m.gguf --backend vulkan --runs 3 --decode-tokens 64 2>&1 | grep -v WARNING | tee -a $OUT/bench.txt
+# BENCH_SHAPES: the single-vector kernel shapes (THREADSxROWS) to bench with; the default shape when unset
+for shape in ${BENCH_SHAPES:-default}; do
+  [ "$shape" = default ] && P="" || P="-Dfar.vulkan.matvec=$shape"
+  for m in q8 q4; do
+    echo "== $m vulkan, vector kernel $shape"
+    $J $OPTS $P -cp ".devrun/lib/*" org.farnode.app.cli.FarCli bench --model /tmp/$m.gguf --backend vulkan --runs 3 --decode-tokens 64 2>&1 \
+      | grep -v WARNING | tee -a $OUT/bench.txt
+  done
 done
-echo "== q8 cpu 16 threads"; far bench --model /tmp/q8.gguf --backend cpu --runs 3 --decode-tokens 64 2>&1 | grep -v WARNING | tee -a $OUT/bench.txt
+if [ -z "$SKIP_CPU" ]; then
+  echo "== q8 cpu 16 threads"; far bench --model /tmp/q8.gguf --backend cpu --runs 3 --decode-tokens 64 2>&1 | grep -v WARNING | tee -a $OUT/bench.txt
+fi
