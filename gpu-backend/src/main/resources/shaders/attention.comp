@@ -5,13 +5,21 @@
 // scores over cached positions 0..start+i, softmax, then the weighted sum of the values.
 // One workgroup per (h, i); keys and values are [position][kvDim], head h reads KV head h / group.
 // Row i of the queries starts at i * qStride, of the output at i * yStride.
-#define WORKGROUP 64
+//
+// A decode step has only `heads` workgroups, so each spreads its work over many threads and keeps
+// several loads in flight: the scaled query is staged in shared memory once, each thread scores
+// whole positions with 16-byte loads of keys, and for the weighted sum of values the threads split
+// into groups of `lanes` (one per dimension), each group summing a share of the positions, the
+// groups' sums then added in shared memory.
+#define WORKGROUP 128
 #ifndef MAX_POSITIONS
 #define MAX_POSITIONS 4096
 #endif
+#define MAX_HEAD 512
 layout(local_size_x = WORKGROUP) in;
 layout(std430, set = 0, binding = 0) readonly buffer Queries { float q[]; };
 layout(std430, set = 0, binding = 1) readonly buffer KeyCache { float keys[]; };
+layout(std430, set = 0, binding = 1) readonly buffer KeyCache4 { vec4 keys4[]; };
 layout(std430, set = 0, binding = 2) readonly buffer ValueCache { float values[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Output { float y[]; };
 layout(std430, set = 0, binding = 4) readonly buffer Step { uint start; };
@@ -19,6 +27,8 @@ layout(push_constant) uniform Shape { uint heads; uint kvHeads; uint headSize; u
 
 shared float scores[MAX_POSITIONS];
 shared float reduced[WORKGROUP];
+shared float query[MAX_HEAD];
+shared float partials[WORKGROUP];
 
 float workgroupMax(float value) {
     float m = subgroupMax(value);
@@ -48,6 +58,22 @@ float workgroupSum(float value) {
     return result;
 }
 
+float score(uint p, uint kvDim, uint kvBase) {
+    float dot = 0.0;
+    if (headSize % 4u == 0u) {
+        uint base = (p * kvDim + kvBase) / 4u;
+        for (uint d = 0u; d < headSize / 4u; d++) {
+            vec4 k = keys4[base + d];
+            dot += query[4u * d] * k.x + query[4u * d + 1u] * k.y + query[4u * d + 2u] * k.z + query[4u * d + 3u] * k.w;
+        }
+    } else {
+        for (uint d = 0u; d < headSize; d++) {
+            dot += query[d] * keys[p * kvDim + kvBase + d];
+        }
+    }
+    return dot;
+}
+
 void main() {
     uint h = gl_WorkGroupID.x;
     uint i = gl_WorkGroupID.y;
@@ -55,16 +81,14 @@ void main() {
     uint positions = start + i + 1u;
     uint kvDim = kvHeads * headSize;
     uint kvBase = (h / (heads / kvHeads)) * headSize;
-    uint qBase = i * qStride + h * headSize;
-    uint yBase = i * yStride + h * headSize;
     float scale = 1.0 / sqrt(float(headSize));
+    for (uint d = t; d < headSize; d += WORKGROUP) {
+        query[d] = q[i * qStride + h * headSize + d] * scale;
+    }
+    barrier();
     float localMax = -3.402823e38;
     for (uint p = t; p < positions; p += WORKGROUP) {
-        float dot = 0.0;
-        for (uint d = 0u; d < headSize; d++) {
-            dot += q[qBase + d] * keys[p * kvDim + kvBase + d];
-        }
-        scores[p] = dot * scale;
+        scores[p] = score(p, kvDim, kvBase);
         localMax = max(localMax, scores[p]);
     }
     float maximum = workgroupMax(localMax);
@@ -75,11 +99,28 @@ void main() {
     }
     float total = workgroupSum(localSum);
     barrier();
-    for (uint d = t; d < headSize; d += WORKGROUP) {
+    uint yBase = i * yStride + h * headSize;
+    uint lanes = min(headSize, uint(WORKGROUP));
+    uint groups = WORKGROUP / lanes;
+    uint lane = t % lanes;
+    uint group = t / lanes;
+    for (uint d0 = 0u; d0 < headSize; d0 += lanes) { // every thread takes the same trips: barriers below are uniform
+        uint d = d0 + lane;
         float acc = 0.0;
-        for (uint p = 0u; p < positions; p++) {
-            acc += scores[p] * values[p * kvDim + kvBase + d];
+        if (group < groups && d < headSize) {
+            for (uint p = group; p < positions; p += groups) {
+                acc += scores[p] * values[p * kvDim + kvBase + d];
+            }
         }
-        y[yBase + d] = acc / total;
+        partials[t] = acc;
+        barrier();
+        if (group == 0u && d < headSize) {
+            float sum = 0.0;
+            for (uint g = 0u; g < groups; g++) {
+                sum += partials[g * lanes + lane];
+            }
+            y[yBase + d] = sum / total;
+        }
+        barrier();
     }
 }

@@ -108,6 +108,10 @@ public final class GpuShard implements AutoCloseable {
         attended = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         gateUp = zeroed(GpuBuffer.deviceLocal(device, 4L * window * gateUpStride));
         ropePairs = rope.ropeDimension() / 2;
+        if (shape.headSize() > 512) {
+            throw new VulkanException("the GPU attention kernel takes heads of at most 512 values; this model's are "
+                    + shape.headSize() + " (use --backend cpu)");
+        }
         if (rope.ropeDimension() > shape.headSize() || rope.maxPositions() < shape.contextLength()) {
             throw new IllegalArgumentException("the rope table (" + rope.ropeDimension() + " dims, " + rope.maxPositions()
                     + " positions) does not fit heads of " + shape.headSize() + " and a context of " + shape.contextLength());
@@ -162,45 +166,67 @@ public final class GpuShard implements AutoCloseable {
      * recompute it for every row tile). Each op waits for the one before (a barrier between).
      */
     void record(VkCommandBuffer c, int count, List<long[]> sessionSets) {
+        record(c, count, sessionSets, null);
+    }
+
+    /** As {@link #record(VkCommandBuffer, int, List)}, with a timestamp after each op when {@code marks} is not null. */
+    void record(VkCommandBuffer c, int count, List<long[]> sessionSets, OpTimestamps marks) {
         int dimStride = shape.dimStride();
         int eps = Float.floatToRawIntBits(shape.rmsEpsilon());
         int[] normShape = {shape.dim(), dimStride, eps};
         int[] ropeKvShape = {ropePairs, shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, keyOffset, valueOffset};
         int ropeKvItems = shape.heads() * ropePairs + 2 * shape.kvDim();
         int[] attentionShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride};
+        if (marks != null) {
+            marks.begin(c);
+        }
         GpuBuffer.recordCopy(c, io, x, 4L * count * dimStride);
         GpuBuffer.recordCopy(c, stepHost, step, 16);
         VulkanDevice.fullBarrier(c);
+        mark(c, marks, "copy in");
         GpuMatmul matmul = kernels.matmul;
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             long[] sets = sessionSets.get(l); // {rope and kv append, attention}
             kernels.rmsnorm.record(c, layer.attentionNormSet, normShape, count, 1);
-            VulkanDevice.computeBarrier(c);
+            done(c, marks, "rmsnorm");
             matmul.record(c, layer.qkv, layer.qkvSet, count, dimStride, qkvStride);
-            VulkanDevice.computeBarrier(c);
+            done(c, marks, "q/k/v product");
             kernels.ropeKv.record(c, sets[0], ropeKvShape, groups(ropeKvItems, 64), count);
-            VulkanDevice.computeBarrier(c);
+            done(c, marks, "rope + cache append");
             kernels.attention.record(c, sets[1], attentionShape, shape.heads(), count);
-            VulkanDevice.computeBarrier(c);
+            done(c, marks, "attention");
             matmul.record(c, layer.output, layer.outputSet, count, dimStride, dimStride, true); // x += Wo·attended
-            VulkanDevice.computeBarrier(c);
+            done(c, marks, "output product");
             kernels.rmsnorm.record(c, layer.ffnNormSet, normShape, count, 1);
-            VulkanDevice.computeBarrier(c);
+            done(c, marks, "rmsnorm");
             matmul.record(c, layer.gateUp, layer.gateUpSet, count, dimStride, gateUpStride);
-            VulkanDevice.computeBarrier(c);
+            done(c, marks, "gate/up product");
             if (count == 1) {
                 matmul.recordOfSwiglu(c, layer.down, layer.downSet, upOffset, true); // x += Wdown·swiglu(gate, up)
             } else {
                 kernels.swiglu.record(c, swigluSet, new int[] {shape.ffn(), gateUpStride, upOffset}, groups(shape.ffn(), 64), count);
-                VulkanDevice.computeBarrier(c);
+                done(c, marks, "swiglu");
                 matmul.record(c, layer.down, layer.downSet, count, gateUpStride, dimStride, true); // x += Wdown·swiglu
             }
-            VulkanDevice.computeBarrier(c);
+            done(c, marks, "down product");
         }
         VulkanDevice.fullBarrier(c);
         GpuBuffer.recordCopy(c, x, io, 4L * count * dimStride);
         VulkanDevice.fullBarrier(c);
+        mark(c, marks, "copy out");
+    }
+
+    /** The barrier after an op, then its timestamp when profiling. */
+    private static void done(VkCommandBuffer c, OpTimestamps marks, String op) {
+        VulkanDevice.computeBarrier(c);
+        mark(c, marks, op);
+    }
+
+    private static void mark(VkCommandBuffer c, OpTimestamps marks, String op) {
+        if (marks != null) {
+            marks.mark(c, op);
+        }
     }
 
     private static int groups(int items, int perGroup) {

@@ -54,11 +54,7 @@ public final class GpuShardSession implements AutoCloseable {
      * {@link #length()}.
      */
     public void forward(int start, float[] x, int count) {
-        int dim = shard.shape.dim();
-        if (start != length || count < 1 || start + count > shard.shape.contextLength() || x.length < count * dim) {
-            throw new IllegalArgumentException("window of " + count + " positions from " + start + " does not fit a session of "
-                    + length + " cached positions and a context of " + shard.shape.contextLength());
-        }
+        requireFits(start, x, count);
         synchronized (shard) {
             requireOpen();
             int done = 0;
@@ -70,7 +66,20 @@ public final class GpuShardSession implements AutoCloseable {
         }
     }
 
+    private void requireFits(int start, float[] x, int count) {
+        int dim = shard.shape.dim();
+        if (start != length || count < 1 || start + count > shard.shape.contextLength() || x.length < count * dim) {
+            throw new IllegalArgumentException("window of " + count + " positions from " + start + " does not fit a session of "
+                    + length + " cached positions and a context of " + shard.shape.contextLength());
+        }
+    }
+
     private void run(int start, float[] x, int firstRow, int count) {
+        runRecorded(start, x, firstRow, count,
+                recorded.computeIfAbsent(count, n -> shard.device.recordReusable(c -> shard.record(c, n, sets))));
+    }
+
+    private void runRecorded(int start, float[] x, int firstRow, int count, VkCommandBuffer commands) {
         int dim = shard.shape.dim();
         int stride = shard.shape.dimStride();
         MemorySegment io = shard.io.mapped();
@@ -78,12 +87,35 @@ public final class GpuShardSession implements AutoCloseable {
             MemorySegment.copy(x, (firstRow + i) * dim, io, ValueLayout.JAVA_FLOAT, 4L * i * stride, dim);
         }
         shard.stepHost.mapped().set(ValueLayout.JAVA_INT, 0, start);
-        VkCommandBuffer commands = recorded.computeIfAbsent(count, n -> shard.device.recordReusable(c -> shard.record(c, n, sets)));
         shard.device.submitAndWait(commands);
         for (int i = 0; i < count; i++) {
             MemorySegment.copy(io, ValueLayout.JAVA_FLOAT, 4L * i * stride, x, (firstRow + i) * dim, dim);
         }
         length = start + count;
+    }
+
+    /**
+     * As {@link #forward} for a window of at most the shard's largest window, recorded afresh with a
+     * GPU timestamp after every op: microseconds per kind of op (summed over the layers) and
+     * {@code total}. A diagnostic for benchmarks; the timestamps cost a little time themselves.
+     */
+    public java.util.Map<String, Double> forwardProfiled(int start, float[] x, int count) {
+        if (count > shard.shape.maxWindow()) {
+            throw new IllegalArgumentException("a profiled window holds at most " + shard.shape.maxWindow() + " positions, got " + count);
+        }
+        requireFits(start, x, count);
+        synchronized (shard) {
+            requireOpen();
+            try (OpTimestamps marks = new OpTimestamps(shard.device, 16 + 12 * shard.layers.size())) {
+                VkCommandBuffer commands = shard.device.recordReusable(c -> shard.record(c, count, sets, marks));
+                try {
+                    runRecorded(start, x, 0, count, commands);
+                } finally {
+                    shard.device.free(commands);
+                }
+                return marks.microsecondsByName();
+            }
+        }
     }
 
     /** Forgets positions at and after {@code newLength}; later windows overwrite them. */

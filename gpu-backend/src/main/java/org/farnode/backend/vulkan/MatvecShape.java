@@ -8,8 +8,8 @@ package org.farnode.backend.vulkan;
  */
 public record MatvecShape(int threads, int rows) {
     public static final String PROPERTY = "far.vulkan.matvec";
-    /** The shape used unless {@link #PROPERTY} says otherwise. */
-    public static final MatvecShape DEFAULT = new MatvecShape(64, 4);
+    /** The shape used unless {@link #PROPERTY} says otherwise: among the fastest for both Q8_0 and Q4_0 on an H200 (docs/performance.md). */
+    public static final MatvecShape DEFAULT = new MatvecShape(128, 4);
 
     public MatvecShape {
         if (threads < 8 || threads > 1024 || Integer.bitCount(threads) != 1 || rows < 1 || rows > 16) {

@@ -73,7 +73,7 @@ public final class GpuMatmulBenchmark {
         }
     }
 
-    private static int preferDiscrete(List<VkPhysicalDevice> devices) {
+    static int preferDiscrete(List<VkPhysicalDevice> devices) {
         try (MemoryStack stack = stackPush()) {
             for (int i = 0; i < devices.size(); i++) {
                 VkPhysicalDeviceProperties properties = VkPhysicalDeviceProperties.malloc(stack);
@@ -182,17 +182,7 @@ public final class GpuMatmulBenchmark {
         }
     }
 
-    /** A matrix of random quantized blocks with small valid f16 scales: what the kernels read, not what they mean. */
     private static Tensor randomBlocks(GgmlType type, int columns, int rows, SplittableRandom random) {
-        long blocks = (long) rows * columns / 32;
-        int blockBytes = type == GgmlType.Q8_0 ? 34 : 18;
-        MemorySegment data = Arena.ofAuto().allocate(blocks * blockBytes, 8);
-        for (long i = 0; i + 8 <= data.byteSize(); i += 8) {
-            data.set(ValueLayout.JAVA_LONG_UNALIGNED, i, random.nextLong());
-        }
-        for (long k = 0; k < blocks; k++) {
-            data.set(ValueLayout.JAVA_SHORT_UNALIGNED, k * blockBytes, Float.floatToFloat16(0.001f + random.nextFloat() * 0.01f));
-        }
-        return new Tensor("bench", type, new long[] {columns, rows}, data);
+        return RandomBlocks.matrix("bench", type, columns, rows, random);
     }
 }
