@@ -9,8 +9,8 @@
 // A decode step has only `heads` workgroups, so each spreads its work over many threads and keeps
 // several loads in flight: the scaled query is staged in shared memory once, each thread scores
 // whole positions with 16-byte loads of keys, and for the weighted sum of values the threads split
-// into groups of `lanes` (one per dimension), each group summing a share of the positions, the
-// groups' sums then added in shared memory.
+// into groups of `lanes` (one per four dimensions where the head allows, else one per dimension),
+// each group summing a share of the positions, the groups' sums then added in shared memory.
 #define WORKGROUP 128
 #ifndef MAX_POSITIONS
 #define MAX_POSITIONS 4096
@@ -21,6 +21,7 @@ layout(std430, set = 0, binding = 0) readonly buffer Queries { float q[]; };
 layout(std430, set = 0, binding = 1) readonly buffer KeyCache { float keys[]; };
 layout(std430, set = 0, binding = 1) readonly buffer KeyCache4 { vec4 keys4[]; };
 layout(std430, set = 0, binding = 2) readonly buffer ValueCache { float values[]; };
+layout(std430, set = 0, binding = 2) readonly buffer ValueCache4 { vec4 values4[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Output { float y[]; };
 layout(std430, set = 0, binding = 4) readonly buffer Step { uint start; };
 layout(push_constant) uniform Shape { uint heads; uint kvHeads; uint headSize; uint qStride; uint yStride; };
@@ -29,6 +30,7 @@ shared float scores[MAX_POSITIONS];
 shared float reduced[WORKGROUP];
 shared float query[MAX_HEAD];
 shared float partials[WORKGROUP];
+shared vec4 partials4[WORKGROUP];
 
 float workgroupMax(float value) {
     float m = subgroupMax(value);
@@ -100,6 +102,36 @@ void main() {
     float total = workgroupSum(localSum);
     barrier();
     uint yBase = i * yStride + h * headSize;
+    if (headSize % 4u == 0u && headSize <= 4u * WORKGROUP) {
+        // lanes threads of 4 dimensions each (one 16-byte load per position); WORKGROUP / lanes
+        // groups, each summing every groups-th position, so each thread's chain of dependent
+        // loads is positions / groups long
+        uint lanes = headSize / 4u;
+        uint groups = WORKGROUP / lanes;
+        uint lane = t % lanes;
+        uint group = t / lanes;
+        vec4 acc = vec4(0.0);
+        if (group < groups) {
+            uint at = (kvBase / 4u) + lane;
+            for (uint p = group; p < positions; p += groups) {
+                acc += scores[p] * values4[p * (kvDim / 4u) + at];
+            }
+        }
+        partials4[t] = acc;
+        barrier();
+        if (group == 0u) {
+            vec4 sum = vec4(0.0);
+            for (uint g = 0u; g < groups; g++) {
+                sum += partials4[g * lanes + lane];
+            }
+            sum /= total;
+            y[yBase + 4u * lane] = sum.x;
+            y[yBase + 4u * lane + 1u] = sum.y;
+            y[yBase + 4u * lane + 2u] = sum.z;
+            y[yBase + 4u * lane + 3u] = sum.w;
+        }
+        return;
+    }
     uint lanes = min(headSize, uint(WORKGROUP));
     uint groups = WORKGROUP / lanes;
     uint lane = t % lanes;

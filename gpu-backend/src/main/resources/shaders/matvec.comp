@@ -15,6 +15,11 @@
 // With SWIGLU_INPUT the input is not x but silu(g) * u, g = x[c] and u = x[upOffset + c]: the
 // SwiGLU activation computed while loading the down projection's input, so it costs no dispatch
 // of its own (and the stacked gate/up product writes g and u side by side).
+//
+// With NORM_INPUT the input is RMSNorm(x) * weight: each workgroup reads all of x anyway, so it
+// adds up the squares as it goes and scales its sums at the end (the norm's scale is one factor
+// per vector), and the norm costs no dispatch of its own either. The norm weight (binding 3) must
+// hold wStride floats, zeros past the columns.
 
 #ifndef WORKGROUP
 #define WORKGROUP 64
@@ -28,18 +33,21 @@ layout(std430, set = 0, binding = 0) readonly buffer Weights { uvec4 w[]; };
 layout(std430, set = 0, binding = 0) readonly buffer Scales { uint scaleWords[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Input { vec4 x[]; };
 layout(std430, set = 0, binding = 2) buffer Output { float y[]; };
+#ifdef NORM_INPUT
+layout(std430, set = 0, binding = 3) readonly buffer NormWeight { vec4 normWeight[]; };
+#endif
 layout(push_constant) uniform Shape {
     uint rows;
     uint columns;
     uint wStride;
-    uint xStride;   // unused here: one vector
+    uint xStride;   // NORM_INPUT: the norm's epsilon (float bits); otherwise unused (one vector)
     uint yStride;   // unused here: one vector
     uint upOffset;  // SWIGLU_INPUT: floats from g to u (a multiple of 4); otherwise the batch, 1
     uint scaleVectors;
     uint accumulate; // 1: y += W x (a residual connection folded into the product), 0: y = W x
 };
 
-shared float subgroupSums[ROWS * WORKGROUP];
+shared float subgroupSums[(ROWS + 1) * WORKGROUP]; // per row, then the squares of x
 
 float scaleOf(uint block) {
     uint word = scaleWords[block >> 1];
@@ -113,11 +121,16 @@ void main() {
     for (uint i = 0u; i < ROWS; i++) {
         sums[i] = 0.0;
     }
+    float squares = 0.0;
     uint units = unitsPerRow();
     for (uint u = t; u < units; u += WORKGROUP) {
         vec4 xs[INPUTS];
         for (uint k = 0u; k < INPUTS; k++) {
             xs[k] = input4(unitInput(u, k));
+#ifdef NORM_INPUT
+            squares += dot(xs[k], xs[k]);
+            xs[k] *= normWeight[unitInput(u, k)];
+#endif
         }
         for (uint i = 0u; i < ROWS; i++) {
             // rows past the end repeat the last row: the same loads, discarded below, keep the loop uniform
@@ -130,12 +143,25 @@ void main() {
             subgroupSums[i * WORKGROUP + gl_SubgroupID] = subgroupSum;
         }
     }
+#ifdef NORM_INPUT
+    float squaresSum = subgroupAdd(squares);
+    if (subgroupElect()) {
+        subgroupSums[ROWS * WORKGROUP + gl_SubgroupID] = squaresSum;
+    }
+#endif
     barrier();
     if (t < ROWS && firstRow + t < rows) {
         float total = 0.0;
         for (uint s = 0u; s < gl_NumSubgroups; s++) {
             total += subgroupSums[t * WORKGROUP + s];
         }
+#ifdef NORM_INPUT
+        float sumOfSquares = 0.0;
+        for (uint s = 0u; s < gl_NumSubgroups; s++) {
+            sumOfSquares += subgroupSums[ROWS * WORKGROUP + s];
+        }
+        total *= 1.0 / sqrt(sumOfSquares / float(columns) + uintBitsToFloat(xStride));
+#endif
         uint r = firstRow + t;
         y[r] = accumulate != 0u ? y[r] + total : total;
     }

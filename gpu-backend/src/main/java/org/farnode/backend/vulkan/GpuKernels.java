@@ -16,7 +16,7 @@ final class GpuKernels implements AutoCloseable {
     final ComputePipeline add;
 
     GpuKernels(VulkanDevice device, ShaderCompiler compiler, int contextLength) {
-        long sharedBytes = 4L * contextLength + 4L * (128 + 128 + 512); // attention.comp: scores, two reductions, the query
+        long sharedBytes = 4L * contextLength + 4L * (128 + 128 + 512) + 16L * 128; // attention.comp: scores, reductions, the query, partial sums
         long limit = device.maxSharedMemoryBytes();
         if (sharedBytes > limit) {
             throw new VulkanException(device.name() + " offers " + limit + " bytes of shared memory per workgroup; attention over a context of "

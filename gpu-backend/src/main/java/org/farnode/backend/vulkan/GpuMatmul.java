@@ -20,6 +20,8 @@ public final class GpuMatmul implements AutoCloseable {
     private final MatvecShape vectorShape;
     /** One vector ({@code matvec.comp}): the decode step. */
     private final Map<GgmlType, ComputePipeline> vectorPipelines = new EnumMap<>(GgmlType.class);
+    /** One vector whose input is RMSNorm of x times a weight. */
+    private final Map<GgmlType, ComputePipeline> normedPipelines = new EnumMap<>(GgmlType.class);
     /** One vector whose input is SwiGLU of a stacked gate/up product. */
     private final Map<GgmlType, ComputePipeline> swigluPipelines = new EnumMap<>(GgmlType.class);
     private final Map<GgmlType, ComputePipeline> batchPipelines = new EnumMap<>(GgmlType.class);
@@ -49,6 +51,8 @@ public final class GpuMatmul implements AutoCloseable {
             String[] shape = {"WORKGROUP " + vectorShape.threads(), "ROWS " + vectorShape.rows()};
             vectorPipelines.put(type, new ComputePipeline(device, "matvec " + type,
                     compiler.compile("matvec", weights, shape[0], shape[1]), 3, 8 * 4));
+            normedPipelines.put(type, new ComputePipeline(device, "matvec " + type + " of rmsnorm",
+                    compiler.compile("matvec", weights, shape[0], shape[1], "NORM_INPUT 1"), 4, 8 * 4));
             swigluPipelines.put(type, new ComputePipeline(device, "matvec " + type + " of swiglu",
                     compiler.compile("matvec", weights, shape[0], shape[1], "SWIGLU_INPUT 1"), 3, 8 * 4));
             byte[] tiled = compiler.compile("matmul", weights, "WORKGROUP " + threadsPerRow, "TILE " + BATCH_TILE);
@@ -102,6 +106,33 @@ public final class GpuMatmul implements AutoCloseable {
         swigluPipelines.get(w.type()).record(commands, set, constants, vectorShape.groups(w.rows()), 1);
     }
 
+    /**
+     * Records {@code y = W·(rmsnorm(x)·g)} for one vector ({@code y +=} with {@code accumulate}):
+     * RMSNorm with {@code epsilon} and weight {@code g} folded into the product, for a set from
+     * {@link #bindNormed}.
+     */
+    public void recordNormed(VkCommandBuffer commands, GpuMatrix w, long set, float epsilon, boolean accumulate) {
+        int[] constants = {w.rows(), w.columns(), w.xStride(), Float.floatToRawIntBits(epsilon), w.rows(), 1, w.scaleVectors(),
+                accumulate ? 1 : 0};
+        normedPipelines.get(w.type()).record(commands, set, constants, vectorShape.groups(w.rows()), 1);
+    }
+
+    /**
+     * A descriptor set for {@link #recordNormed}: weights, input {@code x}, output {@code y}, and
+     * the norm weight {@code g}, which must hold {@link GpuMatrix#xStride()} floats (zeros past the columns).
+     */
+    public long bindNormed(GpuMatrix w, GpuBuffer x, GpuBuffer g, GpuBuffer y) {
+        if (g.bytes() < 4L * w.xStride()) {
+            throw new IllegalArgumentException("the norm weight holds " + g.bytes() / 4 + " floats; a product with " + w.columns()
+                    + " columns reads " + w.xStride());
+        }
+        return normedPipelines.get(w.type()).bind(w.buffer(), x, y, g);
+    }
+
+    public void releaseNormed(GpuMatrix w, long set) {
+        normedPipelines.get(w.type()).release(set);
+    }
+
     /** A descriptor set binding {@code w}'s weights, the input {@code x} and the output {@code y}. */
     public long bind(GpuMatrix w, GpuBuffer x, GpuBuffer y) {
         return vectorPipelines.get(w.type()).bind(w.buffer(), x, y); // every pipeline here has this set layout
@@ -143,6 +174,7 @@ public final class GpuMatmul implements AutoCloseable {
     public void close() {
         vectorPipelines.values().forEach(ComputePipeline::close);
         swigluPipelines.values().forEach(ComputePipeline::close);
+        normedPipelines.values().forEach(ComputePipeline::close);
         batchPipelines.values().forEach(ComputePipeline::close);
     }
 }

@@ -62,6 +62,9 @@ public final class GpuShard implements AutoCloseable {
         long attentionNormSet;
         long ffnNormSet;
         long qkvSet;
+        /** The Q/K/V product reading RMSNorm of x itself: a decode step's (see {@link GpuMatmul#recordNormed}). */
+        long qkvNormedSet;
+        long gateUpNormedSet;
         long outputSet;
         long gateUpSet;
         long downSet;
@@ -128,8 +131,9 @@ public final class GpuShard implements AutoCloseable {
     private Layer upload(GpuLayerWeights w) {
         GpuMatmul matmul = kernels.matmul;
         Layer layer = new Layer();
-        layer.attentionNorm = floats(values(w.attentionNorm()));
-        layer.ffnNorm = floats(values(w.ffnNorm()));
+        // padded with zeros to the row stride, as the products that fold the norm in read it
+        layer.attentionNorm = floats(java.util.Arrays.copyOf(values(w.attentionNorm()), shape.dimStride()));
+        layer.ffnNorm = floats(java.util.Arrays.copyOf(values(w.ffnNorm()), shape.dimStride()));
         layer.qkv = GpuMatrix.stack(device, w.query(), w.key(), w.value());
         layer.output = GpuMatrix.upload(device, w.attentionOutput());
         layer.gateUp = GpuMatrix.stack(device, w.ffnGate(), w.ffnUp());
@@ -137,6 +141,8 @@ public final class GpuShard implements AutoCloseable {
         layer.attentionNormSet = kernels.rmsnorm.bind(x, layer.attentionNorm, normed);
         layer.ffnNormSet = kernels.rmsnorm.bind(x, layer.ffnNorm, normed);
         layer.qkvSet = matmul.bind(layer.qkv, normed, qkv);
+        layer.qkvNormedSet = matmul.bindNormed(layer.qkv, x, layer.attentionNorm, qkv);
+        layer.gateUpNormedSet = matmul.bindNormed(layer.gateUp, x, layer.ffnNorm, gateUp);
         layer.outputSet = matmul.bind(layer.output, attended, x);
         layer.gateUpSet = matmul.bind(layer.gateUp, normed, gateUp);
         layer.downSet = matmul.bind(layer.down, gateUp, x);
@@ -161,9 +167,11 @@ public final class GpuShard implements AutoCloseable {
      * Records one window of {@code count} positions through every layer, for a session's caches and
      * sets. Per layer: RMSNorm, the stacked Q/K/V product, RoPE with the cache append, attention,
      * the output product added to the residual, RMSNorm, the stacked gate/up product, and the down
-     * product added to the residual, which for one position reads SwiGLU of gate and up as it
-     * loads its input (for a batch, SwiGLU runs first on its own: the batched product would
-     * recompute it for every row tile). Each op waits for the one before (a barrier between).
+     * product added to the residual. For one position (a decode step) the products fold in what
+     * comes before them: Q/K/V and gate/up apply RMSNorm as they load x, the down product SwiGLU of
+     * gate and up, so a layer is 6 dispatches. A batch runs RMSNorm and SwiGLU on their own (a
+     * batched product would recompute them for every tile of rows). Each op waits for the one
+     * before (a barrier between).
      */
     void record(VkCommandBuffer c, int count, List<long[]> sessionSets) {
         record(c, count, sessionSets, null);
@@ -188,9 +196,13 @@ public final class GpuShard implements AutoCloseable {
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             long[] sets = sessionSets.get(l); // {rope and kv append, attention}
-            kernels.rmsnorm.record(c, layer.attentionNormSet, normShape, count, 1);
-            done(c, marks, "rmsnorm");
-            matmul.record(c, layer.qkv, layer.qkvSet, count, dimStride, qkvStride);
+            if (count == 1) {
+                matmul.recordNormed(c, layer.qkv, layer.qkvNormedSet, shape.rmsEpsilon(), false);
+            } else {
+                kernels.rmsnorm.record(c, layer.attentionNormSet, normShape, count, 1);
+                done(c, marks, "rmsnorm");
+                matmul.record(c, layer.qkv, layer.qkvSet, count, dimStride, qkvStride);
+            }
             done(c, marks, "q/k/v product");
             kernels.ropeKv.record(c, sets[0], ropeKvShape, groups(ropeKvItems, 64), count);
             done(c, marks, "rope + cache append");
@@ -198,9 +210,13 @@ public final class GpuShard implements AutoCloseable {
             done(c, marks, "attention");
             matmul.record(c, layer.output, layer.outputSet, count, dimStride, dimStride, true); // x += Wo·attended
             done(c, marks, "output product");
-            kernels.rmsnorm.record(c, layer.ffnNormSet, normShape, count, 1);
-            done(c, marks, "rmsnorm");
-            matmul.record(c, layer.gateUp, layer.gateUpSet, count, dimStride, gateUpStride);
+            if (count == 1) {
+                matmul.recordNormed(c, layer.gateUp, layer.gateUpNormedSet, shape.rmsEpsilon(), false);
+            } else {
+                kernels.rmsnorm.record(c, layer.ffnNormSet, normShape, count, 1);
+                done(c, marks, "rmsnorm");
+                matmul.record(c, layer.gateUp, layer.gateUpSet, count, dimStride, gateUpStride);
+            }
             done(c, marks, "gate/up product");
             if (count == 1) {
                 matmul.recordOfSwiglu(c, layer.down, layer.downSet, upOffset, true); // x += Wdown·swiglu(gate, up)

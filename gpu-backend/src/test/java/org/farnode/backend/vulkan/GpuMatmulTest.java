@@ -149,6 +149,52 @@ class GpuMatmulTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}: y = W (rmsnorm(x) g), {1} columns")
+    @CsvSource({"F32, 67", "F16, 72", "F16, 2085", "Q8_0, 96", "Q8_0, 2048", "Q4_0, 160", "Q4_0, 5632"})
+    void normedInputMatchesTheReference(GgmlType type, int columns) {
+        int rows = 13;
+        float epsilon = 1e-5f;
+        Tensor w = randomTensor(type, columns, rows, 15);
+        float[] x = randomFloats(columns, 16);
+        float[] g = randomFloats(columns, 17);
+        float[] normed = new float[columns];
+        REFERENCE.rmsnorm(normed, x, f32(g), columns, 1, epsilon);
+        float[] expected = new float[rows];
+        REFERENCE.matmul(w, normed, expected, 1);
+        try (GpuMatrix gpu = GpuMatrix.upload(device, w);
+             GpuBuffer input = GpuBuffer.hostVisible(device, 4L * gpu.xStride());
+             GpuBuffer weight = GpuBuffer.hostVisible(device, 4L * gpu.xStride());
+             GpuBuffer output = GpuBuffer.hostVisible(device, 4L * rows)) {
+            input.mapped().fill((byte) 0);
+            weight.mapped().fill((byte) 0);
+            MemorySegment.copy(x, 0, input.mapped(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, columns);
+            MemorySegment.copy(g, 0, weight.mapped(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, columns);
+            long set = matmul.bindNormed(gpu, input, weight, output);
+            device.submitAndWait(c -> matmul.recordNormed(c, gpu, set, epsilon, false));
+            matmul.releaseNormed(gpu, set);
+            float[] actual = new float[rows];
+            MemorySegment.copy(output.mapped(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, actual, 0, rows);
+            // the norm's scale is one more rounded factor (its sum of squares over the columns): within 1e-5 relative like rmsnorm's
+            assertWithinRounding(w, normed, expected, actual, 1);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aNormWeightShorterThanTheRowsIsRefused() {
+        Tensor w = randomTensor(GgmlType.F32, 67, 3, 1);
+        try (GpuMatrix gpu = GpuMatrix.upload(device, w); GpuBuffer small = GpuBuffer.hostVisible(device, 4L * 67);
+             GpuBuffer io = GpuBuffer.hostVisible(device, 4L * 68)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> matmul.bindNormed(gpu, io, small, io))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("67 floats").hasMessageContaining("reads 68");
+        }
+    }
+
+    private static Tensor f32(float[] values) {
+        MemorySegment data = java.lang.foreign.Arena.ofAuto().allocate(4L * values.length);
+        org.farnode.backend.tensor.Quantize.values(GgmlType.F32, values, 0, values.length, data, 0);
+        return new Tensor("test.norm", GgmlType.F32, new long[] {values.length}, data);
+    }
+
     @ParameterizedTest(name = "{0}: parts of 5, 3 and 9 rows in one product")
     @CsvSource({"F32", "F16", "Q8_0", "Q4_0"})
     void aStackedMatrixGivesEachPartsProductAtItsOffset(GgmlType type) {
