@@ -16,15 +16,34 @@
 #define MAX_POSITIONS 4096
 #endif
 #define MAX_HEAD 512
+// ROPE_DECODE: the variant for one position (a decode step) that also does rope_kv's work, so it
+// costs no dispatch of its own: the queries (at 0 of the row), keys (at kOffset) and values (at
+// vOffset) come unrotated from the stacked Q/K/V product; each workgroup rotates its query head and
+// its KV head's key for the position into shared memory and uses them there (so no workgroup
+// waits for another's cache write), and the first query head of each KV group appends the key
+// and value to the caches.
+#ifdef ROPE_DECODE
+#define CACHE_ACCESS
+#else
+#define CACHE_ACCESS readonly
+#endif
 layout(local_size_x = WORKGROUP) in;
 layout(std430, set = 0, binding = 0) readonly buffer Queries { float q[]; };
-layout(std430, set = 0, binding = 1) readonly buffer KeyCache { float keys[]; };
-layout(std430, set = 0, binding = 1) readonly buffer KeyCache4 { vec4 keys4[]; };
-layout(std430, set = 0, binding = 2) readonly buffer ValueCache { float values[]; };
-layout(std430, set = 0, binding = 2) readonly buffer ValueCache4 { vec4 values4[]; };
+layout(std430, set = 0, binding = 1) CACHE_ACCESS buffer KeyCache { float keys[]; };
+layout(std430, set = 0, binding = 1) CACHE_ACCESS buffer KeyCache4 { vec4 keys4[]; };
+layout(std430, set = 0, binding = 2) CACHE_ACCESS buffer ValueCache { float values[]; };
+layout(std430, set = 0, binding = 2) CACHE_ACCESS buffer ValueCache4 { vec4 values4[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Output { float y[]; };
 layout(std430, set = 0, binding = 4) readonly buffer Step { uint start; };
+#ifdef ROPE_DECODE
+layout(std430, set = 0, binding = 5) readonly buffer Cos { float cosTable[]; };
+layout(std430, set = 0, binding = 6) readonly buffer Sin { float sinTable[]; };
+layout(push_constant) uniform Shape { uint heads; uint kvHeads; uint headSize; uint qStride; uint yStride; uint pairs; uint kOffset; uint vOffset; };
+shared float currentKey[MAX_HEAD];
+shared float currentValue[MAX_HEAD];
+#else
 layout(push_constant) uniform Shape { uint heads; uint kvHeads; uint headSize; uint qStride; uint yStride; };
+#endif
 
 shared float scores[MAX_POSITIONS];
 shared float reduced[WORKGROUP];
@@ -84,13 +103,55 @@ void main() {
     uint kvDim = kvHeads * headSize;
     uint kvBase = (h / (heads / kvHeads)) * headSize;
     float scale = 1.0 / sqrt(float(headSize));
+    uint row = i * qStride;
+#ifdef ROPE_DECODE
+    uint position = start + i;
     for (uint d = t; d < headSize; d += WORKGROUP) {
-        query[d] = q[i * qStride + h * headSize + d] * scale;
+        float queryValue = q[row + h * headSize + d];
+        float key = q[row + kOffset + kvBase + d];
+        if (d < 2u * pairs) {
+            float c = cosTable[position * pairs + d / 2u];
+            float s = sinTable[position * pairs + d / 2u];
+            uint even = d & ~1u;
+            float qa = q[row + h * headSize + even];
+            float qb = q[row + h * headSize + even + 1u];
+            float ka = q[row + kOffset + kvBase + even];
+            float kb = q[row + kOffset + kvBase + even + 1u];
+            queryValue = (d & 1u) == 0u ? qa * c - qb * s : qa * s + qb * c;
+            key = (d & 1u) == 0u ? ka * c - kb * s : ka * s + kb * c;
+        }
+        float value = q[row + vOffset + kvBase + d];
+        query[d] = queryValue * scale;
+        currentKey[d] = key;
+        currentValue[d] = value;
+        if (h % (heads / kvHeads) == 0u) {
+            keys[position * kvDim + kvBase + d] = key;
+            values[position * kvDim + kvBase + d] = value;
+        }
     }
+    uint cached = positions - 1u; // the last position's key and value are the ones in shared memory
+#else
+    for (uint d = t; d < headSize; d += WORKGROUP) {
+        query[d] = q[row + h * headSize + d] * scale;
+    }
+    uint cached = positions;
+#endif
     barrier();
     float localMax = -3.402823e38;
     for (uint p = t; p < positions; p += WORKGROUP) {
+#ifdef ROPE_DECODE
+        if (p == cached) {
+            float dot = 0.0;
+            for (uint d = 0u; d < headSize; d++) {
+                dot += query[d] * currentKey[d];
+            }
+            scores[p] = dot;
+        } else {
+            scores[p] = score(p, kvDim, kvBase);
+        }
+#else
         scores[p] = score(p, kvDim, kvBase);
+#endif
         localMax = max(localMax, scores[p]);
     }
     float maximum = workgroupMax(localMax);
@@ -113,7 +174,7 @@ void main() {
         vec4 acc = vec4(0.0);
         if (group < groups) {
             uint at = (kvBase / 4u) + lane;
-            for (uint p = group; p < positions; p += groups) {
+            for (uint p = group; p < cached; p += groups) {
                 acc += scores[p] * values4[p * (kvDim / 4u) + at];
             }
         }
@@ -124,6 +185,10 @@ void main() {
             for (uint g = 0u; g < groups; g++) {
                 sum += partials4[g * lanes + lane];
             }
+#ifdef ROPE_DECODE
+            uint d = 4u * lane;
+            sum += scores[cached] * vec4(currentValue[d], currentValue[d + 1u], currentValue[d + 2u], currentValue[d + 3u]);
+#endif
             sum /= total;
             y[yBase + 4u * lane] = sum.x;
             y[yBase + 4u * lane + 1u] = sum.y;
@@ -140,7 +205,7 @@ void main() {
         uint d = d0 + lane;
         float acc = 0.0;
         if (group < groups && d < headSize) {
-            for (uint p = group; p < positions; p += groups) {
+            for (uint p = group; p < cached; p += groups) {
                 acc += scores[p] * values[p * kvDim + kvBase + d];
             }
         }
@@ -151,6 +216,9 @@ void main() {
             for (uint g = 0u; g < groups; g++) {
                 sum += partials[g * lanes + lane];
             }
+#ifdef ROPE_DECODE
+            sum += scores[cached] * currentValue[d];
+#endif
             y[yBase + d] = sum / total;
         }
         barrier();

@@ -11,12 +11,15 @@ final class GpuKernels implements AutoCloseable {
     /** RoPE on the stacked product's queries and keys, and the keys and values appended to the caches. */
     final ComputePipeline ropeKv;
     final ComputePipeline attention;
+    /** Attention for one position that also rotates and appends (rope_kv's work): a decode step's. */
+    final ComputePipeline attentionDecode;
     final ComputePipeline swiglu;
     /** The residual add on its own; a shard folds it into the products that precede it ({@code accumulate}). */
     final ComputePipeline add;
 
     GpuKernels(VulkanDevice device, ShaderCompiler compiler, int contextLength) {
-        long sharedBytes = 4L * contextLength + 4L * (128 + 128 + 512) + 16L * 128; // attention.comp: scores, reductions, the query, partial sums
+        // attention.comp: scores, reductions, the query, partial sums, and the decode variant's key and value
+        long sharedBytes = 4L * contextLength + 4L * (128 + 128 + 512) + 16L * 128 + 4L * 2 * 512;
         long limit = device.maxSharedMemoryBytes();
         if (sharedBytes > limit) {
             throw new VulkanException(device.name() + " offers " + limit + " bytes of shared memory per workgroup; attention over a context of "
@@ -26,6 +29,8 @@ final class GpuKernels implements AutoCloseable {
         rmsnorm = new ComputePipeline(device, "rmsnorm", compiler.compile("rmsnorm"), 3, 3 * 4);
         ropeKv = new ComputePipeline(device, "rope_kv", compiler.compile("rope_kv"), 6, 7 * 4);
         attention = new ComputePipeline(device, "attention", compiler.compile("attention", "MAX_POSITIONS " + contextLength), 5, 5 * 4);
+        attentionDecode = new ComputePipeline(device, "attention with rope", compiler.compile("attention", "MAX_POSITIONS " + contextLength,
+                "ROPE_DECODE 1"), 7, 8 * 4);
         swiglu = new ComputePipeline(device, "swiglu", compiler.compile("swiglu"), 1, 3 * 4);
         add = new ComputePipeline(device, "add", compiler.compile("add"), 2, 2 * 4);
     }
@@ -36,6 +41,7 @@ final class GpuKernels implements AutoCloseable {
         rmsnorm.close();
         ropeKv.close();
         attention.close();
+        attentionDecode.close();
         swiglu.close();
         add.close();
     }

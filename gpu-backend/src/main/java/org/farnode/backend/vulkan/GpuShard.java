@@ -169,9 +169,10 @@ public final class GpuShard implements AutoCloseable {
      * the output product added to the residual, RMSNorm, the stacked gate/up product, and the down
      * product added to the residual. For one position (a decode step) the products fold in what
      * comes before them: Q/K/V and gate/up apply RMSNorm as they load x, the down product SwiGLU of
-     * gate and up, so a layer is 6 dispatches. A batch runs RMSNorm and SwiGLU on their own (a
-     * batched product would recompute them for every tile of rows). Each op waits for the one
-     * before (a barrier between).
+     * gate and up, and attention rotates and appends the position's key and value itself, so a
+     * layer is 5 dispatches. A batch runs RMSNorm, RoPE with the append, and SwiGLU on their own
+     * (a batched product would recompute them for every tile of rows, and a window's positions
+     * attend to each other's keys). Each op waits for the one before (a barrier between).
      */
     void record(VkCommandBuffer c, int count, List<long[]> sessionSets) {
         record(c, count, sessionSets, null);
@@ -185,6 +186,8 @@ public final class GpuShard implements AutoCloseable {
         int[] ropeKvShape = {ropePairs, shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, keyOffset, valueOffset};
         int ropeKvItems = shape.heads() * ropePairs + 2 * shape.kvDim();
         int[] attentionShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride};
+        int[] attentionDecodeShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride, ropePairs, keyOffset,
+                valueOffset};
         if (marks != null) {
             marks.begin(c);
         }
@@ -195,7 +198,7 @@ public final class GpuShard implements AutoCloseable {
         GpuMatmul matmul = kernels.matmul;
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
-            long[] sets = sessionSets.get(l); // {rope and kv append, attention}
+            long[] sets = sessionSets.get(l); // {rope and kv append, attention, attention with rope and append}
             if (count == 1) {
                 matmul.recordNormed(c, layer.qkv, layer.qkvNormedSet, shape.rmsEpsilon(), false);
             } else {
@@ -204,9 +207,13 @@ public final class GpuShard implements AutoCloseable {
                 matmul.record(c, layer.qkv, layer.qkvSet, count, dimStride, qkvStride);
             }
             done(c, marks, "q/k/v product");
-            kernels.ropeKv.record(c, sets[0], ropeKvShape, groups(ropeKvItems, 64), count);
-            done(c, marks, "rope + cache append");
-            kernels.attention.record(c, sets[1], attentionShape, shape.heads(), count);
+            if (count == 1) {
+                kernels.attentionDecode.record(c, sets[2], attentionDecodeShape, shape.heads(), 1);
+            } else {
+                kernels.ropeKv.record(c, sets[0], ropeKvShape, groups(ropeKvItems, 64), count);
+                done(c, marks, "rope + cache append");
+                kernels.attention.record(c, sets[1], attentionShape, shape.heads(), count);
+            }
             done(c, marks, "attention");
             matmul.record(c, layer.output, layer.outputSet, count, dimStride, dimStride, true); // x += Wo·attended
             done(c, marks, "output product");

@@ -39,7 +39,8 @@ public final class GpuShardSession implements AutoCloseable {
             valueCaches.add(values);
             sets.add(new long[] {
                     shard.kernels.ropeKv.bind(shard.qkv, shard.cos, shard.sin, keys, values, shard.step),
-                    shard.kernels.attention.bind(shard.qkv, keys, values, shard.attended, shard.step)});
+                    shard.kernels.attention.bind(shard.qkv, keys, values, shard.attended, shard.step),
+                    shard.kernels.attentionDecode.bind(shard.qkv, keys, values, shard.attended, shard.step, shard.cos, shard.sin)});
         }
     }
 
@@ -140,6 +141,7 @@ public final class GpuShardSession implements AutoCloseable {
             for (int l = 0; l < keyCaches.size(); l++) {
                 shard.kernels.ropeKv.release(sets.get(l)[0]);
                 shard.kernels.attention.release(sets.get(l)[1]);
+                shard.kernels.attentionDecode.release(sets.get(l)[2]);
                 keyCaches.get(l).zero();
                 valueCaches.get(l).zero();
                 keyCaches.get(l).close();

@@ -181,4 +181,22 @@ final class AttentionWindow {
                     download(valueCache, valueHistory.length), download(attended, rows * stride()));
         }
     }
+
+    /** The decode variant of attention for a window of one row: rotation, cache append and attention in one dispatch. */
+    Result runDecodeOn(VulkanDevice device, GpuKernels kernels) {
+        if (rows != 1) {
+            throw new IllegalStateException("the decode attention takes one row, this window has " + rows);
+        }
+        int pairs = rope.ropeDimension() / 2;
+        try (GpuBuffer rowsBuffer = upload(device, qkv); GpuBuffer cos = upload(device, GpuShard.ropeTable(rope, true));
+             GpuBuffer sin = upload(device, GpuShard.ropeTable(rope, false));
+             GpuBuffer keyCache = upload(device, keyHistory); GpuBuffer valueCache = upload(device, valueHistory);
+             GpuBuffer attended = upload(device, StridedRows.poison(stride())); GpuBuffer step = startPosition(device, start);
+             BoundSet attend = BoundSet.bind(kernels.attentionDecode, rowsBuffer, keyCache, valueCache, attended, step, cos, sin)) {
+            device.submitAndWait(c -> kernels.attentionDecode.record(c, attend.set(),
+                    new int[] {heads, kvHeads, headSize, qkvStride(), stride(), pairs, keyOffset(), valueOffset()}, heads, 1));
+            return new Result(download(rowsBuffer, qkv.length), download(keyCache, keyHistory.length),
+                    download(valueCache, valueHistory.length), download(attended, stride()));
+        }
+    }
 }

@@ -157,6 +157,18 @@ class GpuKernelsTest {
         assertClose("attention", actual.attended(), expected.attended(), window.allowance(ATTENTION), window.stride());
     }
 
+    @ParameterizedTest(name = "{0} heads / {1} KV heads of {2}, rope over {3}, one row after {4} cached positions")
+    @CsvSource({"8, 8, 64, 64, 0", "8, 2, 64, 64, 37", "4, 1, 8, 8, 297", "8, 4, 64, 32, 37", "2, 1, 256, 256, 37",
+            "2, 2, 256, 128, 0", "4, 2, 6, 6, 5", "1, 1, 2, 2, 37"})
+    void decodeAttentionWithRopeAndAppendMatchesTheReference(int heads, int kvHeads, int headSize, int ropeDimension, int start) {
+        AttentionWindow window = AttentionWindow.random(heads, kvHeads, headSize, ropeDimension, start, 1, CONTEXT_LENGTH);
+        AttentionWindow.Result expected = window.reference(REFERENCE);
+        AttentionWindow.Result actual = window.runDecodeOn(device, kernels);
+        assertClose("key cache", actual.keyCache(), expected.keyCache(), window.keyCacheAllowance(ELEMENTWISE), window.kvDim());
+        assertClose("value cache", actual.valueCache(), expected.valueCache(), new float[expected.valueCache().length], window.kvDim());
+        assertClose("attention", actual.attended(), expected.attended(), window.allowance(ATTENTION), window.stride());
+    }
+
     static Stream<Arguments> attentionCases() {
         Stream.Builder<Arguments> cases = Stream.builder();
         for (int[] grouping : new int[][] {{8, 8}, {8, 2}, {4, 1}}) {
