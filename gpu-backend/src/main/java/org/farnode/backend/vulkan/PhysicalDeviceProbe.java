@@ -166,7 +166,7 @@ final class PhysicalDeviceProbe {
     }
 
     /** The names of the device's extensions. On the heap, not the stack: a GPU driver lists 200+ of 260 bytes each. */
-    private static Set<String> deviceExtensions(VkPhysicalDevice device) {
+    static Set<String> deviceExtensions(VkPhysicalDevice device) {
         int count;
         try (MemoryStack stack = stackPush()) {
             IntBuffer counted = stack.mallocInt(1);

@@ -6,6 +6,7 @@ import static org.lwjgl.vulkan.VK10.*;
 
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.util.Optional;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkCommandBuffer;
@@ -26,7 +27,9 @@ import org.lwjgl.vulkan.VkSubmitInfo;
 /**
  * One physical device opened for compute: the logical device, one compute queue, a command pool
  * and a fence for waiting on submissions. Kernels use only core Vulkan 1.0 features plus what
- * GLSL compiles to on its own (32-bit loads, {@code unpackHalf2x16}), so every device can run them.
+ * GLSL compiles to on its own (32-bit loads, {@code unpackHalf2x16}), so every device can run them;
+ * where the device offers cooperative matrices (see {@link CooperativeMatrices}), their extension
+ * and features are enabled too, for {@link GpuCoopMatmul}.
  */
 public final class VulkanDevice implements AutoCloseable {
     private final VkPhysicalDevice physical;
@@ -39,10 +42,11 @@ public final class VulkanDevice implements AutoCloseable {
     private final VkPhysicalDeviceMemoryProperties memory;
     private final int maxWorkgroupSizeX;
     private final int maxSharedMemoryBytes;
+    private final Optional<CooperativeMatrixShape> cooperativeMatrix;
 
     private VulkanDevice(VkPhysicalDevice physical, VkDevice device, VkQueue queue, int queueFamily, long commandPool,
                          long fence, String name, VkPhysicalDeviceMemoryProperties memory, int maxWorkgroupSizeX,
-                         int maxSharedMemoryBytes) {
+                         int maxSharedMemoryBytes, Optional<CooperativeMatrixShape> cooperativeMatrix) {
         this.physical = physical;
         this.device = device;
         this.queue = queue;
@@ -53,6 +57,7 @@ public final class VulkanDevice implements AutoCloseable {
         this.memory = memory;
         this.maxWorkgroupSizeX = maxWorkgroupSizeX;
         this.maxSharedMemoryBytes = maxSharedMemoryBytes;
+        this.cooperativeMatrix = cooperativeMatrix;
     }
 
     /** Opens {@code physical} with its first queue family that supports compute. */
@@ -65,6 +70,10 @@ public final class VulkanDevice implements AutoCloseable {
             VkDeviceQueueCreateInfo.Buffer queues = VkDeviceQueueCreateInfo.calloc(1, stack).sType$Default()
                     .queueFamilyIndex(family).pQueuePriorities(stack.floats(1f));
             VkDeviceCreateInfo info = VkDeviceCreateInfo.calloc(stack).sType$Default().pQueueCreateInfos(queues);
+            Optional<CooperativeMatrixShape> cooperativeMatrix = CooperativeMatrices.probe(physical);
+            if (cooperativeMatrix.isPresent()) {
+                CooperativeMatrices.enable(info, stack);
+            }
             PointerBuffer handle = stack.mallocPointer(1);
             check(vkCreateDevice(physical, info, null, handle), "vkCreateDevice(" + name + ")");
             VkDevice device = new VkDevice(handle.get(0), physical, info);
@@ -80,7 +89,8 @@ public final class VulkanDevice implements AutoCloseable {
             VkPhysicalDeviceMemoryProperties memory = VkPhysicalDeviceMemoryProperties.malloc();
             vkGetPhysicalDeviceMemoryProperties(physical, memory);
             return new VulkanDevice(physical, device, queue, family, pool.get(0), fence.get(0), name, memory,
-                    properties.limits().maxComputeWorkGroupSize(0), properties.limits().maxComputeSharedMemorySize());
+                    properties.limits().maxComputeWorkGroupSize(0), properties.limits().maxComputeSharedMemorySize(),
+                    cooperativeMatrix);
         }
     }
 
@@ -208,6 +218,14 @@ public final class VulkanDevice implements AutoCloseable {
     /** Waits until the device has finished everything submitted. */
     public void waitIdle() {
         check(vkDeviceWaitIdle(device), "vkDeviceWaitIdle");
+    }
+
+    /**
+     * The cooperative-matrix shape this device was opened for (extension and features enabled),
+     * or empty where the device offers none that {@link GpuCoopMatmul} can use.
+     */
+    public Optional<CooperativeMatrixShape> cooperativeMatrix() {
+        return cooperativeMatrix;
     }
 
     /** Bytes of shared memory one compute workgroup may use. */
