@@ -11,7 +11,7 @@
 // whole positions with 16-byte loads of keys, and for the weighted sum of values the threads split
 // into groups of `lanes` (one per four dimensions where the head allows, else one per dimension),
 // each group summing a share of the positions, the groups' sums then added in shared memory.
-#define WORKGROUP 128
+#define WORKGROUP 256
 #ifndef MAX_POSITIONS
 #define MAX_POSITIONS 4096
 #endif

@@ -6,7 +6,7 @@
 // (see there; `batch` must be 1).
 //
 // A workgroup of WORKGROUP threads takes ROWS consecutive rows. Each thread walks the columns in
-// units of one 16-byte vector of weights per row (16 bytes is the widest load, so every load
+// units of one 16-byte vector of weights per row (Q4_0: 8 bytes, see there; 16 bytes is the widest load, so every load
 // instruction moves the most bytes), loads the unit's inputs once and uses them for all ROWS
 // rows: several independent 16-byte loads in flight per thread keep the memory system busy, and
 // the input is read once per workgroup instead of once per row. Partial sums are added across
@@ -31,6 +31,7 @@ layout(local_size_x = WORKGROUP) in;
 
 layout(std430, set = 0, binding = 0) readonly buffer Weights { uvec4 w[]; };
 layout(std430, set = 0, binding = 0) readonly buffer Scales { uint scaleWords[]; };
+layout(std430, set = 0, binding = 0) readonly buffer Halves { uvec2 w2[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Input { vec4 x[]; };
 layout(std430, set = 0, binding = 2) buffer Output { float y[]; };
 #ifdef NORM_INPUT
@@ -71,7 +72,7 @@ vec4 input4(uint at) {
 #endif
 }
 
-// A unit is one uvec4 of a row's weights: INPUTS vec4s of input, read at unitInput(u, k).
+// A unit is one uvec4 of a row's weights (Q4_0: one uvec2): INPUTS vec4s of input, read at unitInput(u, k).
 #if defined(WEIGHTS_F32)
 #define INPUTS 1
 uint unitsPerRow() { return wStride / 4u; }
@@ -99,16 +100,17 @@ float dotUnit(uint r, uint u, vec4 xs[INPUTS]) {
     return scaleOf(r * blocksPerRow + u / 2u) * sum;
 }
 #elif defined(WEIGHTS_Q4_0)
-// A whole block: word j holds values 4j..4j+3 in its low nibbles and 16+4j..16+4j+3 in its high ones.
-#define INPUTS 8
-uint unitsPerRow() { return columns / 32u; }
-uint unitInput(uint u, uint k) { return 8u * u + k; }
+// Half a block (8 bytes): its words j = 2(u%2), 2(u%2)+1 hold values 4j..4j+3 in their low nibbles
+// and 16+4j..16+4j+3 in their high ones. Half blocks rather than whole ones, so a row of 2048
+// columns still gives 128 threads a unit each.
+#define INPUTS 4
+uint unitsPerRow() { return columns / 16u; }
+uint unitInput(uint u, uint k) { return 8u * (u / 2u) + 2u * (u % 2u) + (k % 2u) + 4u * (k / 2u); }
 float dotUnit(uint r, uint u, vec4 xs[INPUTS]) {
     uint blocksPerRow = columns / 32u;
-    uvec4 q = w[scaleVectors + r * blocksPerRow + u];
-    float sum = dot(lowNibbles(q.x), xs[0]) + dot(lowNibbles(q.y), xs[1]) + dot(lowNibbles(q.z), xs[2]) + dot(lowNibbles(q.w), xs[3])
-              + dot(highNibbles(q.x), xs[4]) + dot(highNibbles(q.y), xs[5]) + dot(highNibbles(q.z), xs[6]) + dot(highNibbles(q.w), xs[7]);
-    return scaleOf(r * blocksPerRow + u) * sum;
+    uvec2 q = w2[2u * (scaleVectors + r * blocksPerRow) + u];
+    float sum = dot(lowNibbles(q.x), xs[0]) + dot(lowNibbles(q.y), xs[1]) + dot(highNibbles(q.x), xs[2]) + dot(highNibbles(q.y), xs[3]);
+    return scaleOf(r * blocksPerRow + u / 2u) * sum;
 }
 #else
 #error "define one of WEIGHTS_F32, WEIGHTS_F16, WEIGHTS_Q8_0, WEIGHTS_Q4_0"

@@ -45,10 +45,15 @@ public final class ComputePipeline implements AutoCloseable {
         this.pushConstantBytes = pushConstantBytes;
         var vk = device.handle();
         try (MemoryStack stack = stackPush()) {
-            ByteBuffer code = stack.malloc(spirv.length).put(spirv).flip();
+            // on the heap, not the stack: LWJGL's stack is 64 KiB and a shader's SPIR-V can be larger
+            ByteBuffer code = org.lwjgl.system.MemoryUtil.memAlloc(spirv.length).put(spirv).flip();
             LongBuffer handle = stack.mallocLong(1);
-            check(vkCreateShaderModule(vk, VkShaderModuleCreateInfo.calloc(stack).sType$Default().pCode(code), null, handle),
-                    "vkCreateShaderModule(" + name + ")");
+            try {
+                check(vkCreateShaderModule(vk, VkShaderModuleCreateInfo.calloc(stack).sType$Default().pCode(code), null, handle),
+                        "vkCreateShaderModule(" + name + ")");
+            } finally {
+                org.lwjgl.system.MemoryUtil.memFree(code);
+            }
             module = handle.get(0);
             VkDescriptorSetLayoutBinding.Buffer bindings = VkDescriptorSetLayoutBinding.calloc(bufferCount, stack);
             for (int i = 0; i < bufferCount; i++) {

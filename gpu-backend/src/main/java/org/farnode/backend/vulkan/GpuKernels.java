@@ -19,7 +19,7 @@ final class GpuKernels implements AutoCloseable {
 
     GpuKernels(VulkanDevice device, ShaderCompiler compiler, int contextLength) {
         // attention.comp: scores, reductions, the query, partial sums, and the decode variant's key and value
-        long sharedBytes = 4L * contextLength + 4L * (128 + 128 + 512) + 16L * 128 + 4L * 2 * 512;
+        long sharedBytes = 4L * contextLength + 4L * (256 + 256 + 512) + 16L * 256 + 4L * 2 * 512;
         long limit = device.maxSharedMemoryBytes();
         if (sharedBytes > limit) {
             throw new VulkanException(device.name() + " offers " + limit + " bytes of shared memory per workgroup; attention over a context of "

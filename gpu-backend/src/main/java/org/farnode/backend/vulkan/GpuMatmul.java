@@ -9,7 +9,9 @@ import org.farnode.backend.tensor.GgmlType;
 import org.lwjgl.vulkan.VkCommandBuffer;
 
 /**
- * The matrix product kernels ({@code matmul.comp}, one pipeline per weight type):
+ * The matrix product kernels, one pipeline per weight type: {@code matvec.comp} for one vector,
+ * {@code matmul.comp} for a batch, and {@link GpuCoopMatmul} for batches of at least
+ * {@link #COOPERATIVE_MIN_BATCH} where the device has cooperative matrices:
  * {@code y[b·R + r] = Σ_c W[r,c] · x[b·S + c]} with {@code S = } {@link GpuMatrix#xStride()}.
  */
 public final class GpuMatmul implements AutoCloseable {
@@ -18,6 +20,15 @@ public final class GpuMatmul implements AutoCloseable {
     /** Vectors a workgroup multiplies at once in a batch: each decoded weight serves all of them. */
     static final int BATCH_TILE = 8;
     private final MatvecShape vectorShape;
+    /** System property that turns the cooperative-matrix path off ({@code false}), e.g. to compare products bit for bit. */
+    public static final String COOPERATIVE_PROPERTY = "far.vulkan.coop";
+    /**
+     * Batches at least this large run on cooperative matrices where the device has them: on an H200
+     * a batch of 16 ran slower that way than on the portable kernel, 32 and more faster (docs/performance.md).
+     */
+    static final int COOPERATIVE_MIN_BATCH = 32;
+    /** The batched product on the device's matrix units, or null where it has none (or it is turned off). */
+    private final GpuCoopMatmul cooperative;
     /** One vector ({@code matvec.comp}): the decode step. */
     private final Map<GgmlType, ComputePipeline> vectorPipelines = new EnumMap<>(GgmlType.class);
     /** One vector whose input is RMSNorm of x times a weight. */
@@ -46,6 +57,8 @@ public final class GpuMatmul implements AutoCloseable {
         }
         this.device = device;
         this.vectorShape = vectorShape;
+        boolean allowed = !"false".equalsIgnoreCase(System.getProperty(COOPERATIVE_PROPERTY));
+        this.cooperative = allowed && device.cooperativeMatrix().isPresent() ? new GpuCoopMatmul(device, compiler) : null;
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
             String weights = "WEIGHTS_" + type.name() + " 1";
             String[] shape = {"WORKGROUP " + vectorShape.threads(), "ROWS " + vectorShape.rows()};
@@ -86,6 +99,8 @@ public final class GpuMatmul implements AutoCloseable {
         int[] constants = {w.rows(), w.columns(), w.xStride(), xStride, yStride, batch, w.scaleVectors(), accumulate ? 1 : 0};
         if (batch == 1) {
             vectorPipelines.get(w.type()).record(commands, set, constants, vectorShape.groups(w.rows()), 1);
+        } else if (cooperative != null && batch >= COOPERATIVE_MIN_BATCH) {
+            cooperative.record(commands, w, set, batch, xStride, yStride, accumulate);
         } else {
             batchPipelines.get(w.type()).record(commands, set, constants, w.rows(), (batch + BATCH_TILE - 1) / BATCH_TILE);
         }
@@ -175,6 +190,9 @@ public final class GpuMatmul implements AutoCloseable {
         vectorPipelines.values().forEach(ComputePipeline::close);
         swigluPipelines.values().forEach(ComputePipeline::close);
         normedPipelines.values().forEach(ComputePipeline::close);
+        if (cooperative != null) {
+            cooperative.close();
+        }
         batchPipelines.values().forEach(ComputePipeline::close);
     }
 }

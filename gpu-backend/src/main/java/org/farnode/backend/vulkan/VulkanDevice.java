@@ -43,10 +43,19 @@ public final class VulkanDevice implements AutoCloseable {
     private final int maxWorkgroupSizeX;
     private final int maxSharedMemoryBytes;
     private final Optional<CooperativeMatrixShape> cooperativeMatrix;
+    /** Poll the fence before blocking on it (a real GPU; never a CPU device, whose threads need the cores). */
+    private final boolean pollFirst;
+    /** System property that turns polling off ({@code false}), to compare. */
+    public static final String POLL_PROPERTY = "far.vulkan.poll";
+    /**
+     * How long a wait polls the fence before it blocks: a decode step takes a millisecond or two, and
+     * waking from a blocking wait costs tens of microseconds each time, twice per token.
+     */
+    private static final long POLL_NANOS = 3_000_000;
 
     private VulkanDevice(VkPhysicalDevice physical, VkDevice device, VkQueue queue, int queueFamily, long commandPool,
                          long fence, String name, VkPhysicalDeviceMemoryProperties memory, int maxWorkgroupSizeX,
-                         int maxSharedMemoryBytes, Optional<CooperativeMatrixShape> cooperativeMatrix) {
+                         int maxSharedMemoryBytes, Optional<CooperativeMatrixShape> cooperativeMatrix, boolean pollFirst) {
         this.physical = physical;
         this.device = device;
         this.queue = queue;
@@ -58,6 +67,7 @@ public final class VulkanDevice implements AutoCloseable {
         this.maxWorkgroupSizeX = maxWorkgroupSizeX;
         this.maxSharedMemoryBytes = maxSharedMemoryBytes;
         this.cooperativeMatrix = cooperativeMatrix;
+        this.pollFirst = pollFirst;
     }
 
     /** Opens {@code physical} with its first queue family that supports compute. */
@@ -90,7 +100,8 @@ public final class VulkanDevice implements AutoCloseable {
             vkGetPhysicalDeviceMemoryProperties(physical, memory);
             return new VulkanDevice(physical, device, queue, family, pool.get(0), fence.get(0), name, memory,
                     properties.limits().maxComputeWorkGroupSize(0), properties.limits().maxComputeSharedMemorySize(),
-                    cooperativeMatrix);
+                    cooperativeMatrix, properties.deviceType() != VK_PHYSICAL_DEVICE_TYPE_CPU
+                            && !"false".equalsIgnoreCase(System.getProperty(POLL_PROPERTY)));
         }
     }
 
@@ -194,8 +205,27 @@ public final class VulkanDevice implements AutoCloseable {
             check(vkResetFences(device, fence), "vkResetFences");
             check(vkQueueSubmit(queue, VkSubmitInfo.calloc(stack).sType$Default().pCommandBuffers(stack.pointers(commands)), fence),
                     "vkQueueSubmit");
+            if (pollFirst && polledDone()) {
+                return;
+            }
             check(vkWaitForFences(device, fence, true, Long.MAX_VALUE), "vkWaitForFences");
         }
+    }
+
+    /** Polls the fence for up to {@link #POLL_NANOS}; true once it is signalled. */
+    private boolean polledDone() {
+        long deadline = System.nanoTime() + POLL_NANOS;
+        do {
+            int status = vkGetFenceStatus(device, fence);
+            if (status == VK_SUCCESS) {
+                return true;
+            }
+            if (status != VK_NOT_READY) {
+                check(status, "vkGetFenceStatus");
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 
     public VkDevice handle() {
