@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # GPU machine check 2: far generate --backend vulkan against the stories260K reference text, then far bench
 # on synthetic TinyLlama-shaped Q8_0 and Q4_0 models with the Vulkan backend, and Q8_0 on the CPU for comparison.
-for f in .gl/*.deb; do dpkg -x $f /; done; ldconfig
-mkdir -p /tmp/j && tar xzf .devrun/jre.tar.gz -C /tmp/j
-J=/tmp/j/jre/bin/java
-OPTS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xss4m"
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
+OPTS="$OPTS -XX:+UseParallelGC -Xss4m"
 far() { $J $OPTS -cp ".devrun/lib/*" org.farnode.app.cli.FarCli "$@"; }
 nproc
 far generate --model .devrun/stories260K.gguf --prompt "" --max-tokens 256 --temperature 0 --backend vulkan --stats > $OUT/gen-vulkan.txt 2> $OUT/gen-vulkan.err

@@ -7,20 +7,9 @@
 # ms and TFLOP/s. Run from the repository root there, with .devrun/ and .gl/ beside it (see
 # DEVELOPERS.md, "GPU machines"); output under $OUT. COOP_ARGS=default-only times the default tile
 # alone; COOP_TIMEOUT (seconds, default 480) bounds the Java run.
-for f in .gl/*.deb; do dpkg -x $f /; done; ldconfig
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv | tee $OUT/nvidia-smi.txt
-mkdir -p /tmp/j && tar xzf .devrun/jre.tar.gz -C /tmp/j
-J=/tmp/j/jre/bin/java
-OPTS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
-CP=".devrun/lib/*"
-$J $OPTS -cp "$CP" org.farnode.app.cli.FarCli devices > $OUT/devices.txt 2>&1
-if grep -q "cannot be used" $OUT/devices.txt; then
-  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-  export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
-  echo "retrying with VK_DRIVER_FILES=$VK_DRIVER_FILES" >> $OUT/devices.txt
-  $J $OPTS -cp "$CP" org.farnode.app.cli.FarCli devices >> $OUT/devices.txt 2>&1
-fi
-cat $OUT/devices.txt
+list_devices
 timeout ${COOP_TIMEOUT:-480} $J $OPTS -Xmx12g -cp "$CP" org.farnode.backend.vulkan.GpuCoopMatmulBenchmark auto ${COOP_ARGS:-} 2>&1 | tee $OUT/coop.txt
 echo "exit status ${PIPESTATUS[0]}" | tee -a $OUT/coop.txt
 grep -E "WRONG|FAILED|NO COOPERATIVE" $OUT/coop.txt && echo "coop.sh: SEE THE LINES ABOVE" || true

@@ -181,8 +181,6 @@ public final class GpuShard implements AutoCloseable {
     /** As {@link #record(VkCommandBuffer, int, List)}, with a timestamp after each op when {@code marks} is not null. */
     void record(VkCommandBuffer c, int count, List<long[]> sessionSets, OpTimestamps marks) {
         int dimStride = shape.dimStride();
-        int eps = Float.floatToRawIntBits(shape.rmsEpsilon());
-        int[] normShape = {shape.dim(), dimStride, eps};
         int[] ropeKvShape = {ropePairs, shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, keyOffset, valueOffset};
         int ropeKvItems = shape.heads() * ropePairs + 2 * shape.kvDim();
         int[] attentionShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride};
@@ -199,13 +197,7 @@ public final class GpuShard implements AutoCloseable {
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             long[] sets = sessionSets.get(l); // {rope and kv append, attention, attention with rope and append}
-            if (count == 1) {
-                matmul.recordNormed(c, layer.qkv, layer.qkvNormedSet, shape.rmsEpsilon(), false);
-            } else {
-                kernels.rmsnorm.record(c, layer.attentionNormSet, normShape, count, 1);
-                done(c, marks, "rmsnorm");
-                matmul.record(c, layer.qkv, layer.qkvSet, count, dimStride, qkvStride);
-            }
+            recordNormedProduct(c, count, layer.qkv, layer.qkvNormedSet, layer.attentionNormSet, layer.qkvSet, qkvStride, marks);
             done(c, marks, "q/k/v product");
             if (count == 1) {
                 kernels.attentionDecode.record(c, sets[2], attentionDecodeShape, shape.heads(), 1);
@@ -217,13 +209,7 @@ public final class GpuShard implements AutoCloseable {
             done(c, marks, "attention");
             matmul.record(c, layer.output, layer.outputSet, count, dimStride, dimStride, true); // x += Wo·attended
             done(c, marks, "output product");
-            if (count == 1) {
-                matmul.recordNormed(c, layer.gateUp, layer.gateUpNormedSet, shape.rmsEpsilon(), false);
-            } else {
-                kernels.rmsnorm.record(c, layer.ffnNormSet, normShape, count, 1);
-                done(c, marks, "rmsnorm");
-                matmul.record(c, layer.gateUp, layer.gateUpSet, count, dimStride, gateUpStride);
-            }
+            recordNormedProduct(c, count, layer.gateUp, layer.gateUpNormedSet, layer.ffnNormSet, layer.gateUpSet, gateUpStride, marks);
             done(c, marks, "gate/up product");
             if (count == 1) {
                 matmul.recordOfSwiglu(c, layer.down, layer.downSet, upOffset, true); // x += Wdown·swiglu(gate, up)
@@ -238,6 +224,22 @@ public final class GpuShard implements AutoCloseable {
         GpuBuffer.recordCopy(c, x, io, 4L * count * dimStride);
         VulkanDevice.fullBarrier(c);
         mark(c, marks, "copy out");
+    }
+
+    /**
+     * {@code w·(rmsnorm(x)·g)} into rows {@code yStride} apart: for one position the product applies
+     * the norm as it loads x ({@code normedSet}); for a batch RMSNorm runs first into {@code normed}.
+     */
+    private void recordNormedProduct(VkCommandBuffer c, int count, GpuMatrix w, long normedSet, long normSet, long productSet,
+                                     int yStride, OpTimestamps marks) {
+        if (count == 1) {
+            kernels.matmul.recordNormed(c, w, normedSet, shape.rmsEpsilon(), false);
+            return;
+        }
+        int[] normShape = {shape.dim(), shape.dimStride(), Float.floatToRawIntBits(shape.rmsEpsilon())};
+        kernels.rmsnorm.record(c, normSet, normShape, count, 1);
+        done(c, marks, "rmsnorm");
+        kernels.matmul.record(c, w, productSet, count, shape.dimStride(), yStride);
     }
 
     /** The barrier after an op, then its timestamp when profiling. */

@@ -29,4 +29,10 @@ public final class RandomTensors {
         return v;
     }
 
+    /** {@code values} as an F32 vector tensor (a norm weight, say). */
+    public static Tensor f32Vector(String name, float[] values) {
+        MemorySegment data = Arena.ofAuto().allocate(4L * values.length);
+        Quantize.values(GgmlType.F32, values, 0, values.length, data, 0);
+        return new Tensor(name, GgmlType.F32, new long[] {values.length}, data);
+    }
 }

@@ -11,14 +11,10 @@ import static org.farnode.backend.vulkan.StridedRows.poison;
 import static org.farnode.backend.vulkan.StridedRows.random;
 import static org.farnode.backend.vulkan.StridedRows.unpack;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.farnode.backend.ops.RandomTensors;
 import org.farnode.backend.ops.ReferenceOps;
-import org.farnode.backend.tensor.GgmlType;
-import org.farnode.backend.tensor.Quantize;
-import org.farnode.backend.tensor.Tensor;
 import org.farnode.backend.vulkan.GpuArrays.BoundSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +84,7 @@ class GpuKernelsTest {
         float[] x = random(rows, stride, size, 11L * size + rows);
         float[] weight = gaussian(size, 13L * size);
         float[] normed = new float[rows * size];
-        REFERENCE.rmsnorm(normed, pack(x, rows, stride, size), f32Tensor(weight), size, rows, EPSILON);
+        REFERENCE.rmsnorm(normed, pack(x, rows, stride, size), RandomTensors.f32Vector("test.norm.weight", weight), size, rows, EPSILON);
         float[] expected = unpack(normed, poison(rows * stride), rows, stride, size);
         float[] actual;
         try (GpuBuffer input = upload(device, x); GpuBuffer w = upload(device, weight);
@@ -202,11 +198,5 @@ class GpuKernelsTest {
             allowed[j] = (float) (tolerance * Math.abs(expected[j]));
         }
         return allowed;
-    }
-
-    private static Tensor f32Tensor(float[] values) {
-        MemorySegment data = Arena.ofAuto().allocate(4L * values.length);
-        Quantize.values(GgmlType.F32, values, 0, values.length, data, 0);
-        return new Tensor("test.norm.weight", GgmlType.F32, new long[] {values.length}, data);
     }
 }

@@ -6,6 +6,7 @@ import static org.farnode.backend.ops.RandomTensors.randomTensor;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import org.farnode.backend.ops.RandomTensors;
 import org.farnode.backend.ops.ReferenceOps;
 import org.farnode.backend.tensor.GgmlType;
 import org.farnode.backend.tensor.Tensor;
@@ -158,7 +159,7 @@ class GpuMatmulTest {
         float[] x = randomFloats(columns, 16);
         float[] g = randomFloats(columns, 17);
         float[] normed = new float[columns];
-        REFERENCE.rmsnorm(normed, x, f32(g), columns, 1, epsilon);
+        REFERENCE.rmsnorm(normed, x, RandomTensors.f32Vector("test.norm", g), columns, 1, epsilon);
         float[] expected = new float[rows];
         REFERENCE.matmul(w, normed, expected, 1);
         try (GpuMatrix gpu = GpuMatrix.upload(device, w);
@@ -187,12 +188,6 @@ class GpuMatmulTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> matmul.bindNormed(gpu, io, small, io))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("67 floats").hasMessageContaining("reads 68");
         }
-    }
-
-    private static Tensor f32(float[] values) {
-        MemorySegment data = java.lang.foreign.Arena.ofAuto().allocate(4L * values.length);
-        org.farnode.backend.tensor.Quantize.values(GgmlType.F32, values, 0, values.length, data, 0);
-        return new Tensor("test.norm", GgmlType.F32, new long[] {values.length}, data);
     }
 
     @ParameterizedTest(name = "{0}: parts of 5, 3 and 9 rows in one product")
