@@ -1,14 +1,13 @@
 package org.farnode.app.codec;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.farnode.app.shard.HiddenStates;
 
 /**
  * Hidden states as IEEE float16, little-endian: 2 bytes per value, rounded to nearest even. A
  * value beyond float16's range (±65504) is refused rather than sent as infinity.
  */
-public final class Fp16Codec implements HiddenStateCodec {
+public final class Fp16Codec extends ChecksummedCodec {
     public static final int ID = 2;
     private static final float MAX_FLOAT16 = 65504f;
 
@@ -23,15 +22,13 @@ public final class Fp16Codec implements HiddenStateCodec {
     }
 
     @Override
-    public long encodedBytes(int positions, int width) {
+    protected long bodyBytes(int positions, int width, int boundary) {
         return 2L * positions * width;
     }
 
     @Override
-    public byte[] encode(HiddenStates states) {
+    protected void encodeBody(HiddenStates states, int boundary, ByteBuffer out) {
         float[] values = states.values();
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(encodedBytes(states.positions(), states.width())))
-                .order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < values.length; i++) {
             if (Math.abs(values[i]) > MAX_FLOAT16) {
                 throw new IllegalArgumentException("hidden state value " + values[i] + " (position " + i / states.width()
@@ -39,13 +36,10 @@ public final class Fp16Codec implements HiddenStateCodec {
             }
             out.putShort(Float.floatToFloat16(values[i]));
         }
-        return out.array();
     }
 
     @Override
-    public HiddenStates decode(byte[] bytes, int positions, int width) {
-        CodecChecks.requireSize(this, bytes, positions, width);
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    protected HiddenStates decodeBody(ByteBuffer in, int positions, int width, int boundary) {
         float[] values = new float[positions * width];
         for (int i = 0; i < values.length; i++) {
             values[i] = Float.float16ToFloat(in.getShort());

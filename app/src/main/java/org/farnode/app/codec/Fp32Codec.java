@@ -1,11 +1,10 @@
 package org.farnode.app.codec;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.farnode.app.shard.HiddenStates;
 
 /** Hidden states as IEEE float32, little-endian: exact, 4 bytes per value. */
-public final class Fp32Codec implements HiddenStateCodec {
+public final class Fp32Codec extends ChecksummedCodec {
     public static final int ID = 1;
 
     @Override
@@ -19,23 +18,23 @@ public final class Fp32Codec implements HiddenStateCodec {
     }
 
     @Override
-    public long encodedBytes(int positions, int width) {
+    protected long bodyBytes(int positions, int width, int boundary) {
         return 4L * positions * width;
     }
 
     @Override
-    public byte[] encode(HiddenStates states) {
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(encodedBytes(states.positions(), states.width())))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        out.asFloatBuffer().put(states.values());
-        return out.array();
+    protected void encodeBody(HiddenStates states, int boundary, ByteBuffer out) {
+        for (float value : states.values()) {
+            out.putFloat(value);
+        }
     }
 
     @Override
-    public HiddenStates decode(byte[] bytes, int positions, int width) {
-        CodecChecks.requireSize(this, bytes, positions, width);
+    protected HiddenStates decodeBody(ByteBuffer in, int positions, int width, int boundary) {
         float[] values = new float[positions * width];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.getFloat();
+        }
         return new HiddenStates(positions, width, values);
     }
 }

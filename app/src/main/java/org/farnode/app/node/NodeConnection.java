@@ -131,14 +131,31 @@ final class NodeConnection {
         if (sessions.containsKey(open.sessionId())) {
             throw new ProtocolException(ErrorCode.SESSION_EXISTS, "session " + open.sessionId() + " is already open");
         }
-        HiddenStateCodec codec = HiddenStateCodecs.byId(open.codecId()).orElseThrow(() -> new ProtocolException(
-                ErrorCode.UNKNOWN_CODEC, "codec " + open.codecId() + " is unknown; this node knows "
-                + String.join(", ", HiddenStateCodecs.all().stream().map(c -> c.id() + " (" + c.name() + ")").toList())));
+        HiddenStateCodec codec = codecFor(open);
         expired.remove(open.sessionId());
         NodeSession session = new NodeSession(open.sessionId(), codec, node.runner().openSession(), node.nanoTime());
         sessions.put(session.id, session);
         session.traffic.received(MessageCodec.frameSize(open));
         reply(session, new SessionOpened(session.id, codec.id(), node.runner().config().contextLength()));
+    }
+
+    /** The session's codec; an SCM one only with the very codebook the gateway named. */
+    private HiddenStateCodec codecFor(OpenSession open) {
+        var calibration = node.settings().calibration();
+        if (HiddenStateCodecs.needsCalibration(open.codecId())) {
+            String theirs = java.util.HexFormat.of().formatHex(open.calibrationHash()).substring(0, 12);
+            if (calibration.isEmpty()) {
+                throw new ProtocolException(ErrorCode.CODEC_CALIBRATION_MISMATCH, "codec " + open.codecId() + " needs the SCM codebook "
+                        + theirs + ", and this node holds none (start it with --scm FILE)");
+            }
+            if (!java.util.Arrays.equals(calibration.get().hash(), open.calibrationHash())) {
+                throw new ProtocolException(ErrorCode.CODEC_CALIBRATION_MISMATCH, "the gateway's SCM codebook " + theirs
+                        + " is not this node's " + calibration.get().shortHash() + "; both must load the same .scm file");
+            }
+        }
+        return HiddenStateCodecs.byId(open.codecId(), calibration).orElseThrow(() -> new ProtocolException(
+                ErrorCode.UNKNOWN_CODEC, "codec " + open.codecId() + " is unknown; this node knows "
+                + String.join(", ", HiddenStateCodecs.available(calibration).stream().map(c -> c.id() + " (" + c.name() + ")").toList())));
     }
 
     private void forward(Forward forward, NodeSession session) {
@@ -166,14 +183,14 @@ final class NodeConnection {
         session.traffic.window(forward.positions());
         node.traffic().window(forward.positions());
         reply(session, new ForwardResult(session.id, forward.startPosition(), forward.positions(), session.codec.id(),
-                session.codec.encode(output)));
+                session.codec.encode(output, node.layers().end())));
     }
 
     private HiddenStates decode(NodeSession session, Forward forward) {
         int width = node.runner().config().embeddingLength();
         HiddenStates states;
         try {
-            states = session.codec.decode(forward.payload(), forward.positions(), width);
+            states = session.codec.decode(forward.payload(), forward.positions(), width, node.layers().start());
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.BAD_HIDDEN_STATE, e.getMessage());
         }

@@ -40,7 +40,7 @@ public final class RemoteShardStage implements ShardStage {
 
     static RemoteShardStage open(PeerClient peer, long sessionId, HiddenStateCodec codec) {
         RemoteShardStage stage = new RemoteShardStage(peer, sessionId, codec);
-        stage.exchange(new OpenSession(sessionId, codec.id()));
+        stage.exchange(new OpenSession(sessionId, codec.id(), codec.calibrationHash()));
         return stage;
     }
 
@@ -61,7 +61,7 @@ public final class RemoteShardStage implements ShardStage {
     @Override
     public synchronized HiddenStates forward(int startPosition, HiddenStates window) {
         long start = System.nanoTime();
-        PeerMessage reply = exchange(new Forward(sessionId, startPosition, window.positions(), codec.id(), codec.encode(window)));
+        PeerMessage reply = exchange(new Forward(sessionId, startPosition, window.positions(), codec.id(), codec.encode(window, layers().start())));
         waitNanos += System.nanoTime() - start;
         if (!(reply instanceof ForwardResult result) || result.startPosition() != startPosition
                 || result.positions() != window.positions() || result.codecId() != codec.id()) {
@@ -70,7 +70,7 @@ public final class RemoteShardStage implements ShardStage {
         }
         windows++;
         positions += window.positions();
-        return codec.decode(result.payload(), result.positions(), window.width());
+        return codec.decode(result.payload(), result.positions(), window.width(), layers().end());
     }
 
     @Override

@@ -20,7 +20,9 @@ public enum ErrorCode {
     BAD_HIDDEN_STATE(11, false),
     SESSION_EXPIRED(12, false),
     OUT_OF_CAPACITY(13, false),
-    INTERNAL(14, false);
+    INTERNAL(14, false),
+    /** The session's codec needs a calibration this node does not hold (none, or another one). */
+    CODEC_CALIBRATION_MISMATCH(15, false);
 
     private final int code;
     private final boolean closesConnection;

@@ -26,7 +26,7 @@ import org.farnode.app.protocol.PeerMessage.Welcome;
  *  1    Hello           u16 version | 32B model id
  *  2    Welcome         u16 version | string node id | 32B model id | u32 first layer | u32 end layer
  *                       | string backend | u64 free KV bytes | u32 open sessions
- *  3    OpenSession     u64 session | u8 codec
+ *  3    OpenSession     u64 session | u8 codec | 32 bytes calibration hash (zeros: none)
  *  4    SessionOpened   u64 session | u8 codec | u32 context length
  *  5    Forward         u64 session | u32 start position | u32 positions | u8 codec | bytes payload
  *  6    ForwardResult   (as Forward)
@@ -62,7 +62,7 @@ public final class MessageCodec {
                 writeString(out, m.backend());
                 out.writeLong(m.freeKvBytes()).writeInt(m.openSessions());
             }
-            case OpenSession m -> out.writeByte(3).writeLong(m.sessionId()).writeByte(m.codecId());
+            case OpenSession m -> out.writeByte(3).writeLong(m.sessionId()).writeByte(m.codecId()).writeBytes(m.calibrationHash());
             case SessionOpened m -> out.writeByte(4).writeLong(m.sessionId()).writeByte(m.codecId()).writeInt(m.contextLength());
             case Forward m -> writeWindow(out, 5, m);
             case ForwardResult m -> writeWindow(out, 6, m);
@@ -92,7 +92,7 @@ public final class MessageCodec {
                 case 1 -> new Hello(frame.readUnsignedShort(), readModelId(frame));
                 case 2 -> new Welcome(frame.readUnsignedShort(), readString(frame), readModelId(frame), frame.readInt(),
                         frame.readInt(), readString(frame), frame.readLong(), frame.readInt());
-                case 3 -> new OpenSession(frame.readLong(), frame.readUnsignedByte());
+                case 3 -> new OpenSession(frame.readLong(), frame.readUnsignedByte(), readBytes(frame, OpenSession.HASH_BYTES));
                 case 4 -> new SessionOpened(frame.readLong(), frame.readUnsignedByte(), frame.readInt());
                 case 5 -> new Forward(frame.readLong(), frame.readInt(), frame.readInt(), frame.readUnsignedByte(), readBytes(frame));
                 case 6 -> new ForwardResult(frame.readLong(), frame.readInt(), frame.readInt(), frame.readUnsignedByte(), readBytes(frame));
@@ -120,7 +120,7 @@ public final class MessageCodec {
         int body = switch (message) {
             case Hello m -> 2 + ModelId.BYTES;
             case Welcome m -> 2 + stringSize(m.nodeId()) + ModelId.BYTES + 8 + stringSize(m.backend()) + 12;
-            case OpenSession m -> 9;
+            case OpenSession m -> 9 + OpenSession.HASH_BYTES;
             case SessionOpened m -> 13;
             case Forward m -> 21 + m.payloadLength();
             case ForwardResult m -> 21 + m.payloadLength();
@@ -163,9 +163,14 @@ public final class MessageCodec {
     }
 
     private static ModelId readModelId(ByteBuf in) {
-        byte[] bytes = new byte[ModelId.BYTES];
+        return new ModelId(readBytes(in, ModelId.BYTES));
+    }
+
+    /** The next {@code count} bytes: a field of fixed size (a short frame fails the read, as any other field). */
+    private static byte[] readBytes(ByteBuf in, int count) {
+        byte[] bytes = new byte[count];
         in.readBytes(bytes);
-        return new ModelId(bytes);
+        return bytes;
     }
 
     private static byte[] readBytes(ByteBuf in) {

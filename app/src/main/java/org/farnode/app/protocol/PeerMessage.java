@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
 public sealed interface PeerMessage {
 
     /** The current protocol version; a node refuses any other. */
-    int PROTOCOL_VERSION = 1;
+    int PROTOCOL_VERSION = 2;
 
     /** The session this message belongs to, or 0 for connection-level messages. */
     long sessionId();
@@ -36,8 +36,47 @@ public sealed interface PeerMessage {
         }
     }
 
-    /** Gateway → node: start a session whose hidden states travel in codec {@code codecId}. */
-    record OpenSession(long sessionId, int codecId) implements PeerMessage {
+    /**
+     * Gateway → node: start a session whose hidden states travel in codec {@code codecId}. A
+     * calibrated codec (SCM) names the codebook it uses by its SHA-256, {@code calibrationHash};
+     * the node refuses the session unless it holds the same one. 32 zero bytes for the others.
+     */
+    record OpenSession(long sessionId, int codecId, byte[] calibrationHash) implements PeerMessage {
+        public static final int HASH_BYTES = 32;
+
+        public OpenSession {
+            if (calibrationHash.length != HASH_BYTES) {
+                throw new IllegalArgumentException("a calibration hash is " + HASH_BYTES + " bytes, got " + calibrationHash.length);
+            }
+            calibrationHash = calibrationHash.clone();
+        }
+
+        /** A session in a codec that needs no calibration. */
+        public OpenSession(long sessionId, int codecId) {
+            this(sessionId, codecId, new byte[HASH_BYTES]);
+        }
+
+        @Override
+        public byte[] calibrationHash() {
+            return calibrationHash.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof OpenSession o && o.sessionId == sessionId && o.codecId == codecId
+                    && java.util.Arrays.equals(o.calibrationHash, calibrationHash);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(sessionId) * 31 + codecId;
+        }
+
+        @Override
+        public String toString() {
+            return "OpenSession[session " + sessionId + ", codec " + codecId + ", calibration "
+                    + java.util.HexFormat.of().formatHex(calibrationHash).substring(0, 12) + "]";
+        }
     }
 
     /** Node → gateway: the session exists, with an empty KV cache. */

@@ -62,9 +62,9 @@ class PeerRouteTest {
                     assertThat(node.bytesSent()).as("bytes the node sent = bytes the gateway received").isEqualTo(seen.bytesReceived());
                     assertThat(node.windows()).isEqualTo(seen.windows()).isEqualTo(1 + 255);
                     assertThat(node.positions()).isEqualTo(seen.positions()).isEqualTo(1 + 255);
-                    // OpenSession + 256 Forward + CloseSession, each window one 64-float position in fp32
+                    // OpenSession + 256 Forward + CloseSession, each window one 64-float position in fp32 and its checksum
                     assertThat(seen.bytesSent()).isEqualTo(MessageCodec.frameSize(new PeerMessage.OpenSession(1, 1))
-                            + 256L * (26 + 64 * 4) + MessageCodec.frameSize(new PeerMessage.CloseSession(1)));
+                            + 256L * (26 + 64 * 4 + 4) + MessageCodec.frameSize(new PeerMessage.CloseSession(1)));
                 }
             }
         }
@@ -153,11 +153,11 @@ class PeerRouteTest {
                 MessageCodec.encode(new PeerMessage.OpenSession(session, codec.id()), expected);
                 int[] prompt = result.promptTokens();
                 MessageCodec.encode(new PeerMessage.Forward(session, 0, prompt.length, codec.id(),
-                        codec.encode(gateway.embed(prompt))), expected);
+                        codec.encode(gateway.embed(prompt), 0)), expected);
                 int[] generated = result.generatedTokens();
                 for (int i = 0; i < generated.length - 1; i++) {
                     MessageCodec.encode(new PeerMessage.Forward(session, prompt.length + i, 1, codec.id(),
-                            codec.encode(gateway.embed(new int[] {generated[i]}))), expected);
+                            codec.encode(gateway.embed(new int[] {generated[i]}), 0)), expected);
                 }
                 MessageCodec.encode(new PeerMessage.CloseSession(session), expected);
             }

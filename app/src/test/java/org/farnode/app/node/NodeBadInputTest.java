@@ -135,12 +135,12 @@ class NodeBadInputTest {
             peer.send(new OpenSession(5, FP32.id()));
             assertThat(peer.reply()).isInstanceOf(PeerMessage.SessionOpened.class);
             int context = nodes.model().config().contextLength();
-            peer.send(new Forward(5, context, 1, FP32.id(), FP32.encode(embed(1))));
+            peer.send(new Forward(5, context, 1, FP32.id(), FP32.encode(embed(1), 0)));
             ErrorReply beyond = (ErrorReply) peer.reply();
             assertThat(beyond.code()).isEqualTo(ErrorCode.WINDOW_OUT_OF_RANGE);
             assertThat(beyond.message()).contains("must start at 0").contains("context length " + context);
             assertThat(beyond.sessionId()).isEqualTo(5);
-            peer.send(new Forward(5, 0, 1, FP32.id(), FP32.encode(embed(1))));
+            peer.send(new Forward(5, 0, 1, FP32.id(), FP32.encode(embed(1), 0)));
             assertThat(peer.reply()).as("the same session still works").isInstanceOf(PeerMessage.ForwardResult.class);
         }
     }
@@ -153,7 +153,7 @@ class NodeBadInputTest {
             HiddenStates states = embed(1, 2);
             float[] values = states.values();
             values[64 + 3] = Float.NaN;
-            peer.send(new Forward(6, 0, 2, FP32.id(), FP32.encode(new HiddenStates(2, 64, values))));
+            peer.send(new Forward(6, 0, 2, FP32.id(), FP32.encode(new HiddenStates(2, 64, values), 0)));
             ErrorReply error = (ErrorReply) peer.reply();
             assertThat(error.code()).isEqualTo(ErrorCode.BAD_HIDDEN_STATE);
             assertThat(error.message()).contains("NaN at position 1, index 3");
@@ -169,7 +169,7 @@ class NodeBadInputTest {
             peer.send(new Forward(7, 0, 1, FP32.id(), new byte[12]));
             ErrorReply error = (ErrorReply) peer.reply();
             assertThat(error.code()).isEqualTo(ErrorCode.BAD_HIDDEN_STATE);
-            assertThat(error.message()).contains("take 256 bytes, got 12");
+            assertThat(error.message()).contains("take 260 bytes, got 12");
         }
     }
 
@@ -182,6 +182,35 @@ class NodeBadInputTest {
             assertThat(codec.message()).contains("codec 200 is unknown").contains("1 (fp32)").contains("2 (fp16)");
             peer.send(new PeerMessage.CloseSession(9));
             assertThat(((ErrorReply) peer.reply()).code()).isEqualTo(ErrorCode.UNKNOWN_SESSION);
+        }
+    }
+
+    @Test
+    void anScmSessionNeedsTheNodeToHoldTheSameCodebook() throws InterruptedException {
+        byte[] gatewayHash = new byte[32];
+        gatewayHash[0] = 0x12;
+        try (RawPeer peer = welcomed()) {
+            peer.send(new OpenSession(10, org.farnode.app.codec.ScmCodec.INT8_ID, gatewayHash));
+            ErrorReply none = (ErrorReply) peer.reply();
+            assertThat(none.code()).isEqualTo(ErrorCode.CODEC_CALIBRATION_MISMATCH);
+            assertThat(none.message()).contains("120000000000").contains("holds none").contains("--scm FILE");
+        }
+        float[] mean = new float[64];
+        var codebook = new org.farnode.app.codec.scm.ScmCodebook(nodes.modelId(), 64, 0.99,
+                List.of(new org.farnode.app.codec.scm.ScmBoundary(0, 64, mean, new int[0], 0, new float[0], 0)));
+        byte[] nodeHash = new byte[32];
+        nodeHash[0] = 0x34;
+        PeerAddress calibrated = nodes.start(new LayerRange(0, 5),
+                NodeSettings.defaults().withCalibration(new org.farnode.app.codec.CodecCalibration(codebook, nodeHash)), null);
+        try (RawPeer peer = new RawPeer(calibrated)) {
+            peer.send(new PeerMessage.Hello(PeerMessage.PROTOCOL_VERSION, nodes.modelId()));
+            peer.reply();
+            peer.send(new OpenSession(11, org.farnode.app.codec.ScmCodec.INT4_ID, gatewayHash));
+            ErrorReply other = (ErrorReply) peer.reply();
+            assertThat(other.code()).isEqualTo(ErrorCode.CODEC_CALIBRATION_MISMATCH);
+            assertThat(other.message()).contains("120000000000").contains("340000000000").contains("same .scm file");
+            peer.send(new OpenSession(12, org.farnode.app.codec.ScmCodec.INT4_ID, nodeHash));
+            assertThat(peer.reply()).isInstanceOf(PeerMessage.SessionOpened.class);
         }
     }
 

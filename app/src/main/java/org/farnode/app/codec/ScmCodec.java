@@ -1,0 +1,146 @@
+package org.farnode.app.codec;
+
+import java.nio.ByteBuffer;
+import org.farnode.app.codec.scm.ScmBoundary;
+import org.farnode.app.codec.scm.ScmCodebook;
+import org.farnode.app.shard.HiddenStates;
+import org.farnode.backend.ops.ActivationFormat;
+
+/**
+ * The Semantic Compression Module's codec: each position's hidden state h at a boundary is sent
+ * as the boundary's outlier dimensions exactly (f32) and the {@code rank} coefficients
+ * {@code c = B·(h − mean)} of its calibrated projection (see {@link ScmBoundary}), quantized
+ * blockwise like {@link BlockQuantizedCodec} (int8 or int4, 32 coefficients per f32 scale).
+ * Decoding gives {@code mean + Bᵀ·c} with the outliers put back: what is lost is the part of h
+ * outside the calibrated subspace, and the coefficients' rounding.
+ *
+ * <p>Body: the outliers of every position ({@code positions × outliers} f32, position-major),
+ * then the coefficients in {@link org.farnode.backend.ops.ActivationQuantization}'s layout for
+ * {@code positions × rank} values.
+ */
+public final class ScmCodec extends ChecksummedCodec {
+    public static final int INT8_ID = 5;
+    public static final int INT4_ID = 6;
+    private final ScmCodebook codebook;
+    private final byte[] codebookHash;
+    private final ActivationFormat format;
+    /** Each boundary's arrays, copied out of the codebook once (its accessors copy on every call). */
+    private final java.util.Map<Integer, Projection> projections = new java.util.HashMap<>();
+
+    private record Projection(int rank, int[] outliers, float[] mean, float[] basis) {
+    }
+
+    /** A codec over {@code codebook}, whose SHA-256 (what peers compare) is {@code codebookHash}. */
+    public ScmCodec(ScmCodebook codebook, byte[] codebookHash, ActivationFormat format) {
+        if (format != ActivationFormat.INT8 && format != ActivationFormat.INT4) {
+            throw new IllegalArgumentException("SCM quantizes coefficients to int8 or int4, not " + format);
+        }
+        this.codebook = codebook;
+        this.codebookHash = codebookHash.clone();
+        this.format = format;
+        for (ScmBoundary b : codebook.boundaries()) {
+            projections.put(b.boundary(), new Projection(b.rank(), b.outliers(), b.mean(), b.basis()));
+        }
+    }
+
+    @Override
+    public int id() {
+        return format == ActivationFormat.INT8 ? INT8_ID : INT4_ID;
+    }
+
+    @Override
+    public String name() {
+        return format == ActivationFormat.INT8 ? "scm8" : "scm4";
+    }
+
+    @Override
+    public byte[] calibrationHash() {
+        return codebookHash.clone();
+    }
+
+    public ScmCodebook codebook() {
+        return codebook;
+    }
+
+    @Override
+    protected long bodyBytes(int positions, int width, int boundary) {
+        Projection projection = projection(boundary, width);
+        long coefficients = projection.rank == 0 ? 0 : format.encodedBytes(projection.rank, positions);
+        return 4L * positions * projection.outliers.length + coefficients;
+    }
+
+    @Override
+    protected void encodeBody(HiddenStates states, int boundary, ByteBuffer out) {
+        int width = states.width();
+        Projection projection = projection(boundary, width);
+        float[] h = states.values();
+        int[] outliers = projection.outliers;
+        for (int p = 0; p < states.positions(); p++) {
+            for (int o : outliers) {
+                out.putFloat(h[p * width + o]);
+            }
+        }
+        int rank = projection.rank;
+        if (rank == 0) {
+            return;
+        }
+        float[] mean = projection.mean;
+        float[] basis = projection.basis;
+        float[] coefficients = new float[states.positions() * rank];
+        for (int p = 0; p < states.positions(); p++) {
+            for (int i = 0; i < rank; i++) {
+                double sum = 0;
+                for (int j = 0; j < width; j++) {
+                    sum += (double) basis[i * width + j] * (h[p * width + j] - mean[j]);
+                }
+                coefficients[p * rank + i] = (float) sum;
+            }
+        }
+        out.put(BlockQuantizedCodec.encode(format, coefficients, rank, states.positions()));
+    }
+
+    @Override
+    protected HiddenStates decodeBody(ByteBuffer in, int positions, int width, int boundary) {
+        Projection projection = projection(boundary, width);
+        int[] outliers = projection.outliers;
+        float[] exact = new float[positions * outliers.length];
+        for (int i = 0; i < exact.length; i++) {
+            exact[i] = in.getFloat();
+        }
+        int rank = projection.rank;
+        float[] coefficients = rank == 0 ? new float[0] : BlockQuantizedCodec.decode(format, in, rank, positions);
+        float[] mean = projection.mean;
+        float[] basis = projection.basis;
+        float[] h = new float[positions * width];
+        double[] row = new double[width];
+        for (int p = 0; p < positions; p++) {
+            java.util.Arrays.fill(row, 0);
+            for (int i = 0; i < rank; i++) {
+                double c = coefficients[p * rank + i];
+                for (int j = 0; j < width; j++) {
+                    row[j] += c * basis[i * width + j];
+                }
+            }
+            for (int j = 0; j < width; j++) {
+                h[p * width + j] = (float) (mean[j] + row[j]);
+            }
+            for (int k = 0; k < outliers.length; k++) {
+                h[p * width + outliers[k]] = exact[p * outliers.length + k];
+            }
+        }
+        return new HiddenStates(positions, width, h);
+    }
+
+    private Projection projection(int boundary, int width) {
+        if (width != codebook.width()) {
+            throw new IllegalArgumentException("this SCM codebook is for hidden states of " + codebook.width() + " values, not " + width);
+        }
+        Projection projection = projections.get(boundary);
+        if (projection != null) {
+            return projection;
+        }
+        throw new IllegalArgumentException("this SCM codebook has no projection for "
+                + "boundary " + boundary + " (it has " + codebook.boundaries().stream().map(b -> String.valueOf(b.boundary())).toList()
+                + "); calibrate every boundary a route can use");
+    }
+}

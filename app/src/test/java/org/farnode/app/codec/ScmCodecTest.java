@@ -1,0 +1,131 @@
+package org.farnode.app.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import org.farnode.app.codec.scm.ScmBoundary;
+import org.farnode.app.codec.scm.ScmCodebook;
+import org.farnode.app.protocol.ModelId;
+import org.farnode.app.shard.HiddenStates;
+import org.farnode.backend.ops.ActivationFormat;
+import org.junit.jupiter.api.Test;
+
+class ScmCodecTest {
+    private static final int WIDTH = 40;
+    private static final int OUTLIER = 5;
+
+    /** Boundary 2: rank 3 on dimensions 0, 1 and 2 (rotated), dimension 5 sent exactly; boundary 4: rank 0. */
+    private static ScmCodebook codebook() {
+        float[] mean = new float[WIDTH];
+        for (int j = 0; j < WIDTH; j++) {
+            mean[j] = 0.25f * j;
+        }
+        float[] basis = new float[3 * WIDTH];
+        double s = Math.sqrt(0.5);
+        basis[0] = (float) s;
+        basis[1] = (float) s;
+        basis[WIDTH] = (float) s;
+        basis[WIDTH + 1] = (float) -s;
+        basis[2 * WIDTH + 2] = 1;
+        return new ScmCodebook(new ModelId(new byte[32]), WIDTH, 0.99, List.of(
+                new ScmBoundary(2, WIDTH, mean, new int[] {OUTLIER}, 3, basis, 0.99),
+                new ScmBoundary(4, WIDTH, mean, new int[0], 0, new float[0], 0)));
+    }
+
+    private static ScmCodec codec(ActivationFormat format) {
+        byte[] hash = new byte[32];
+        hash[31] = 7;
+        return new ScmCodec(codebook(), hash, format);
+    }
+
+    /** Vectors in the calibrated subspace around the mean, with any value in the outlier dimension. */
+    private static HiddenStates inSubspace(int positions) {
+        java.util.Random random = new java.util.Random(3);
+        float[] values = new float[positions * WIDTH];
+        for (int p = 0; p < positions; p++) {
+            for (int j = 0; j < WIDTH; j++) {
+                values[p * WIDTH + j] = 0.25f * j;
+            }
+            for (int j = 0; j < 3; j++) {
+                values[p * WIDTH + j] += (float) random.nextGaussian();
+            }
+            values[p * WIDTH + OUTLIER] = 1000f * (p + 1);
+        }
+        return new HiddenStates(positions, WIDTH, values);
+    }
+
+    @Test
+    void vectorsInTheCalibratedSubspaceComeBackWithinTheCoefficientsRounding() {
+        HiddenStates states = inSubspace(3);
+        for (ActivationFormat format : new ActivationFormat[] {ActivationFormat.INT8, ActivationFormat.INT4}) {
+            ScmCodec codec = codec(format);
+            byte[] bytes = codec.encode(states, 2);
+            // per position: one exact outlier (4 bytes), then the 3 coefficients' scale (4 bytes) and quants
+            long quants = format == ActivationFormat.INT8 ? 9 : 5;
+            assertThat(bytes).hasSize((int) (3 * 4 + 3 * 4 + quants + ChecksummedCodec.CHECKSUM_BYTES));
+            assertThat(codec.encodedBytes(3, WIDTH, 2)).isEqualTo(bytes.length);
+            float[] back = codec.decode(bytes, 3, WIDTH, 2).values();
+            double limit = format == ActivationFormat.INT8 ? 127 : 7;
+            for (int p = 0; p < 3; p++) {
+                assertThat(back[p * WIDTH + OUTLIER]).isEqualTo(1000f * (p + 1));
+                double largest = 0;
+                for (int j = 0; j < 3; j++) {
+                    largest = Math.max(largest, Math.abs(states.values()[p * WIDTH + j] - 0.25f * j) * Math.sqrt(2));
+                }
+                // each coefficient is off by at most half its scale; an orthonormal basis keeps that norm
+                double bound = Math.sqrt(3) * largest / limit / 2 + 1e-5;
+                for (int j = 0; j < WIDTH; j++) {
+                    assertThat((double) Math.abs(back[p * WIDTH + j] - states.values()[p * WIDTH + j]))
+                            .as("%s position %d value %d", format, p, j).isLessThanOrEqualTo(j == OUTLIER ? 0 : bound);
+                }
+            }
+        }
+    }
+
+    @Test
+    void whatLiesOutsideTheSubspaceIsLostAndRankZeroSendsOnlyTheChecksum() {
+        float[] values = new float[WIDTH];
+        values[10] = 3f;
+        ScmCodec codec = codec(ActivationFormat.INT8);
+        float[] back = codec.decode(codec.encode(new HiddenStates(1, WIDTH, values), 2), 1, WIDTH, 2).values();
+        assertThat(back[10]).isEqualTo(2.5f); // the mean there
+        byte[] meanOnly = codec.encode(new HiddenStates(1, WIDTH, values), 4);
+        assertThat(meanOnly).hasSize(ChecksummedCodec.CHECKSUM_BYTES);
+        assertThat(codec.decode(meanOnly, 1, WIDTH, 4).values()).containsExactly(codebook().at(4).orElseThrow().mean());
+    }
+
+    @Test
+    void anUncalibratedBoundaryOrWidthIsAClearError() {
+        ScmCodec codec = codec(ActivationFormat.INT4);
+        assertThatThrownBy(() -> codec.encode(inSubspace(1), 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no projection for boundary 3").hasMessageContaining("[2, 4]");
+        assertThatThrownBy(() -> codec.encode(new HiddenStates(1, 8, new float[8]), 2))
+                .hasMessageContaining("40 values, not 8");
+    }
+
+    @Test
+    void aCorruptedPayloadIsRefused() {
+        ScmCodec codec = codec(ActivationFormat.INT8);
+        byte[] bytes = codec.encode(inSubspace(2), 2);
+        bytes[6] ^= 1;
+        assertThatThrownBy(() -> codec.decode(bytes, 2, WIDTH, 2)).hasMessageContaining("scm8").hasMessageContaining("corrupted");
+    }
+
+    @Test
+    void theScmCodecsExistOnlyWithACalibrationAndCarryItsHash() {
+        byte[] hash = new byte[32];
+        hash[0] = 9;
+        Optional<CodecCalibration> calibration = Optional.of(new CodecCalibration(codebook(), hash));
+        assertThat(HiddenStateCodecs.available(calibration)).extracting(HiddenStateCodec::name)
+                .containsExactly("fp32", "fp16", "int8", "int4", "scm8", "scm4");
+        HiddenStateCodec scm4 = HiddenStateCodecs.byName("scm4", calibration);
+        assertThat(scm4.id()).isEqualTo(ScmCodec.INT4_ID);
+        assertThat(scm4.calibrationHash()).containsExactly(hash);
+        assertThat(HiddenStateCodecs.byId(ScmCodec.INT8_ID, calibration)).isPresent();
+        assertThat(HiddenStateCodecs.byId(ScmCodec.INT8_ID, Optional.empty())).isEmpty();
+        assertThat(HiddenStateCodecs.needsCalibration(ScmCodec.INT8_ID)).isTrue();
+        assertThat(HiddenStateCodecs.needsCalibration(BlockQuantizedCodec.INT8_ID)).isFalse();
+    }
+}
