@@ -16,7 +16,7 @@ final class BackendOptions {
     @Option(names = "--device", description = "Vulkan device number, as far devices lists them (default: the best one).")
     Integer device;
 
-    @Option(names = "--vram-cap-mb", description = "Most MiB of weights to place on the GPU (default: 90% of its memory).")
+    @Option(names = "--vram-cap-mb", description = "Most MiB of weights to place on the GPU (default: 90%% of its memory).")
     Long vramCapMb;
 
     @Option(names = "--threads", description = "CPU threads (default: all cores).")

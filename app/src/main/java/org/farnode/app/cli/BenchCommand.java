@@ -25,15 +25,20 @@ import java.util.concurrent.Callable;
  * {@code far bench}: prefill and decode speed of a model on this machine, next to the decode
  * limit that memory bandwidth sets (every decoded token reads every weight once).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCodecCommand.class,
         description = "Measure prefill and decode tokens/s and compare decode with the memory-bandwidth limit.")
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    ModelOptions model;
+    // Not the ModelOptions mixin: its required --model would be demanded of "far bench" even when
+    // the command run is "far bench codec", which has its own.
+    @Option(names = "--model", description = "GGUF model file, or llama2.c checkpoint (.bin) with --tokenizer.")
+    java.nio.file.Path modelFile;
+
+    @Option(names = "--tokenizer", description = "llama2.c tokenizer.bin (only for llama2.c checkpoints).")
+    java.nio.file.Path tokenizerFile;
 
     @Option(names = "--prompt-tokens", defaultValue = "64", description = "Prompt length for prefill (default: ${DEFAULT-VALUE}).")
     int promptTokens;
@@ -54,7 +59,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel loaded = model.open()) {
+        if (modelFile == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--model=<model>'");
+        }
+        try (LoadedModel loaded = LoadedModel.open(modelFile, tokenizerFile)) {
             InferenceBenchmark.checkSettings(loaded.weights(), promptTokens, decodeTokens, runs); // before starting a backend
             runWith(loaded, out, err);
         }

@@ -3,9 +3,9 @@ package org.farnode.app.cli;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.farnode.app.codec.HiddenStateCodecs;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.app.model.ModelFingerprint;
+import org.farnode.app.protocol.ModelId;
 import org.farnode.app.peer.PeerAddress;
 import org.farnode.backend.Backend;
 import picocli.CommandLine.Command;
@@ -31,8 +31,8 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     GenerationOptions generation;
 
-    @Option(names = "--codec", defaultValue = "fp32", description = "Hidden-state codec: fp32 (exact) or fp16 (default: ${DEFAULT-VALUE}).")
-    String codec;
+    @Mixin
+    CodecOptions codecOptions;
 
     @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for a node's answer (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
@@ -43,11 +43,12 @@ final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<PeerAddress> addresses = peers.stream().map(PeerAddress::parse).toList();
-        var chosenCodec = HiddenStateCodecs.byName(codec);
+        codecOptions.checkName();
         generation.sampling();
         try (LoadedModel loaded = model.open();
              Backend backend = backendOptions.openCpu()) {
-            RemoteGeneration.run(loaded, ModelFingerprint.of(loaded.path()), addresses, chosenCodec,
+            ModelId modelId = ModelFingerprint.of(loaded.path());
+            RemoteGeneration.run(loaded, modelId, addresses, codecOptions.codec(modelId),
                     Duration.ofSeconds(timeoutSeconds), generation, backend, spec.commandLine().getOut(),
                     spec.commandLine().getErr());
         }

@@ -52,6 +52,10 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", defaultValue = "300", description = "Seconds after which an unused session is wiped (default: ${DEFAULT-VALUE}).")
     long idleSeconds;
 
+    @Option(names = "--scm", paramLabel = "FILE",
+            description = "SCM codebook (from far calibrate) to accept sessions in the scm8 and scm4 codecs with.")
+    java.nio.file.Path scm;
+
     @Option(names = "--stop-on-stdin-close", hidden = true,
             description = "Stop cleanly when standard input closes: how far swarm stops its nodes, and why they never outlive it.")
     boolean stopOnStdinClose;
@@ -78,6 +82,11 @@ final class NodeCommand implements Callable<Integer> {
         LayerRange range = LayerRange.parse(layers, loaded.config().blockCount());
         err.println("far node: hashing " + loaded.path() + " for its model id...");
         ModelId modelId = ModelFingerprint.of(loaded.path());
+        var calibration = CodecOptions.calibration(scm, modelId);
+        if (calibration.isPresent()) {
+            settings = settings.withCalibration(calibration.get());
+            err.println("far node: SCM codebook " + scm + " (" + calibration.get().shortHash() + ")");
+        }
         NodeIdentity identity = NodeIdentity.loadOrCreate(dataDirectory != null ? dataDirectory : defaultDataDirectory());
         Backend backend = backendOptions.open(err);
         ShardRunner runner = ShardRunner.on(backend, loaded.weights(), range);

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.farnode.app.codec.HiddenStateCodecs;
 import org.farnode.app.directory.InMemoryDirectory;
 import org.farnode.app.directory.NodeRecord;
 import org.farnode.app.directory.Route;
@@ -48,21 +47,22 @@ final class SwarmCommand implements Callable<Integer> {
     @Mixin
     GenerationOptions generation;
 
-    @Option(names = "--codec", defaultValue = "fp32", description = "Hidden-state codec: fp32 (exact) or fp16 (default: ${DEFAULT-VALUE}).")
-    String codec;
+    @Mixin
+    CodecOptions codecOptions;
 
     @Mixin
     BackendOptions backendOptions;
 
     @Override
     public Integer call() throws Exception {
-        var chosenCodec = HiddenStateCodecs.byName(codec);
+        codecOptions.checkName();
         generation.sampling();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open();
              Backend backend = backendOptions.openCpu()) {
             List<LayerRange> split = Route.evenSplit(loaded.config().blockCount(), nodes);
             ModelId modelId = ModelFingerprint.of(loaded.path());
+            var chosenCodec = codecOptions.codec(modelId);
             Path workDirectory = Files.createTempDirectory("far-swarm-");
             List<NodeProcess> started = new ArrayList<>();
             try {
@@ -96,6 +96,9 @@ final class SwarmCommand implements Callable<Integer> {
             arguments.addAll(List.of("--tokenizer", model.tokenizer.toString()));
         }
         arguments.addAll(backendOptions.asArguments());
+        if (codecOptions.scm != null) {
+            arguments.addAll(List.of("--scm", codecOptions.scm.toString()));
+        }
         return arguments;
     }
 

@@ -45,6 +45,11 @@ public final class HiddenStateCodecs {
         return id == ScmCodec.INT8_ID || id == ScmCodec.INT4_ID;
     }
 
+    /** Whether the codec called {@code name} needs a calibrated codebook. */
+    public static boolean needsCalibrationName(String name) {
+        return CALIBRATED.contains(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** The codec called {@code name}, without calibration; the message of a bad name lists the known ones. */
     public static HiddenStateCodec byName(String name) {
         return byName(name, Optional.empty());
