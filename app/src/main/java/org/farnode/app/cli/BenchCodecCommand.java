@@ -76,7 +76,7 @@ final class BenchCodecCommand implements Callable<Integer> {
             }
             ModelId modelId = ModelFingerprint.of(loaded.path());
             List<HiddenStateCodec> codecs = new ArrayList<>(HiddenStateCodecs.all());
-            List<String> settings = new ArrayList<>(List.of("exact", "", "blocks of 32", "blocks of 32"));
+            List<String> settings = new ArrayList<>(List.of("exact", "IEEE half", "blocks of 32", "blocks of 32"));
             for (Path file : scm) {
                 CodecCalibration calibration = CodecOptions.calibration(file, modelId).orElseThrow();
                 for (HiddenStateCodec codec : HiddenStateCodecs.available(java.util.Optional.of(calibration))) {

@@ -9,8 +9,11 @@ import org.farnode.backend.ops.ActivationFormat;
 /**
  * The Semantic Compression Module's codec: each position's hidden state h at a boundary is sent
  * as the boundary's outlier dimensions exactly (f32) and the {@code rank} coefficients
- * {@code c = B·(h − mean)} of its calibrated projection (see {@link ScmBoundary}), quantized
- * blockwise like {@link BlockQuantizedCodec} (int8 or int4, 32 coefficients per f32 scale).
+ * {@code c = B·(h − mean)} of its calibrated projection (see {@link ScmBoundary}), each divided by
+ * its direction's standard deviation on the calibration text and then quantized blockwise like
+ * {@link BlockQuantizedCodec} (int8 or int4, 32 coefficients per f32 scale): divided so, the
+ * coefficients are of one size and the rounding of a block costs each direction in proportion to
+ * its spread, where the raw coefficients' largest would set one coarse step for all.
  * Decoding gives {@code mean + Bᵀ·c} with the outliers put back: what is lost is the part of h
  * outside the calibrated subspace, and the coefficients' rounding.
  *
@@ -27,7 +30,8 @@ public final class ScmCodec extends ChecksummedCodec {
     /** Each boundary's arrays, copied out of the codebook once (its accessors copy on every call). */
     private final java.util.Map<Integer, Projection> projections = new java.util.HashMap<>();
 
-    private record Projection(int rank, int[] outliers, float[] mean, float[] basis) {
+    /** {@code scales}: what a coefficient is divided by before quantizing, its direction's deviation (1 where it has none). */
+    private record Projection(int rank, int[] outliers, float[] mean, float[] basis, float[] scales) {
     }
 
     /** A codec over {@code codebook}, whose SHA-256 (what peers compare) is {@code codebookHash}. */
@@ -39,7 +43,11 @@ public final class ScmCodec extends ChecksummedCodec {
         this.codebookHash = codebookHash.clone();
         this.format = format;
         for (ScmBoundary b : codebook.boundaries()) {
-            projections.put(b.boundary(), new Projection(b.rank(), b.outliers(), b.mean(), b.basis()));
+            float[] scales = b.deviations();
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = scales[i] > 0 ? scales[i] : 1f;
+            }
+            projections.put(b.boundary(), new Projection(b.rank(), b.outliers(), b.mean(), b.basis(), scales));
         }
     }
 
@@ -93,7 +101,7 @@ public final class ScmCodec extends ChecksummedCodec {
                 for (int j = 0; j < width; j++) {
                     sum += (double) basis[i * width + j] * (h[p * width + j] - mean[j]);
                 }
-                coefficients[p * rank + i] = (float) sum;
+                coefficients[p * rank + i] = (float) (sum / projection.scales[i]);
             }
         }
         out.put(BlockQuantizedCodec.encode(format, coefficients, rank, states.positions()));
@@ -116,7 +124,7 @@ public final class ScmCodec extends ChecksummedCodec {
         for (int p = 0; p < positions; p++) {
             java.util.Arrays.fill(row, 0);
             for (int i = 0; i < rank; i++) {
-                double c = coefficients[p * rank + i];
+                double c = (double) coefficients[p * rank + i] * projection.scales[i];
                 for (int j = 0; j < width; j++) {
                     row[j] += c * basis[i * width + j];
                 }

@@ -97,6 +97,33 @@ class ScmCodecTest {
     }
 
     @Test
+    void coefficientsAreQuantizedRelativeToTheirDirectionsSpread() {
+        // two directions, one 1000 times the other: divided by their deviations, the small one keeps its precision
+        float[] basis = new float[2 * WIDTH];
+        basis[0] = 1;
+        basis[WIDTH + 1] = 1;
+        float[] mean = new float[WIDTH];
+        float[] values = new float[WIDTH];
+        values[0] = 900f;
+        values[1] = 0.7f;
+        for (boolean scaled : new boolean[] {false, true}) {
+            ScmBoundary boundary = scaled
+                    ? new ScmBoundary(0, WIDTH, mean, new int[0], 2, basis, 1, new float[] {1000f, 1f})
+                    : new ScmBoundary(0, WIDTH, mean, new int[0], 2, basis, 1);
+            ScmCodec codec = new ScmCodec(new ScmCodebook(new ModelId(new byte[32]), WIDTH, 1, List.of(boundary)), new byte[32],
+                    ActivationFormat.INT4);
+            float[] back = codec.decode(codec.encode(new HiddenStates(1, WIDTH, values), 0), 1, WIDTH, 0).values();
+            double smallError = Math.abs(back[1] - 0.7f);
+            if (scaled) {
+                assertThat(smallError).as("scaled by its deviation").isLessThan(0.1);
+            } else {
+                assertThat(smallError).as("one step of 900/7 for both").isGreaterThan(0.5);
+            }
+            assertThat((double) Math.abs(back[0] - 900f)).isLessThanOrEqualTo(900.0 / 7 / 2 + 1e-3);
+        }
+    }
+
+    @Test
     void anUncalibratedBoundaryOrWidthIsAClearError() {
         ScmCodec codec = codec(ActivationFormat.INT4);
         assertThatThrownBy(() -> codec.encode(inSubspace(1), 3)).isInstanceOf(IllegalArgumentException.class)

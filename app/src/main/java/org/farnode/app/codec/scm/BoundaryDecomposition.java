@@ -100,7 +100,11 @@ public final class BoundaryDecomposition {
         for (int j = 0; j < width; j++) {
             floatMean[j] = (float) mean[j];
         }
-        return new ScmBoundary(boundary, width, floatMean, outliers, rank, basis, explainedVariance(rank));
+        float[] deviations = new float[rank];
+        for (int k = 0; k < rank; k++) {
+            deviations[k] = (float) Math.sqrt(Math.max(0, eigen.eigenvalue(k)));
+        }
+        return new ScmBoundary(boundary, width, floatMean, outliers, rank, basis, explainedVariance(rank), deviations);
     }
 
     /** The projection at {@link #rankFor(double, int) rankFor(fidelityTarget, maxRank)}. */

@@ -18,8 +18,24 @@ import java.util.Arrays;
  * @param rank              principal directions kept
  * @param basis             {@code rank × width} floats, row-major
  * @param explainedVariance fraction of the non-outlier variance the kept directions carry on the calibration text
+ * @param deviations        per kept direction, its standard deviation on the calibration text ({@code rank}
+ *                          values): coefficients are divided by it before they are quantized, so each
+ *                          is about as large as the others and rounding costs every direction in
+ *                          proportion to its size; 1 where not known, 0 for a direction without variance
  */
-public record ScmBoundary(int boundary, int width, float[] mean, int[] outliers, int rank, float[] basis, double explainedVariance) {
+public record ScmBoundary(int boundary, int width, float[] mean, int[] outliers, int rank, float[] basis, double explainedVariance,
+                          float[] deviations) {
+
+    /** A projection whose coefficients are quantized as they are (every deviation 1). */
+    public ScmBoundary(int boundary, int width, float[] mean, int[] outliers, int rank, float[] basis, double explainedVariance) {
+        this(boundary, width, mean, outliers, rank, basis, explainedVariance, ones(Math.max(0, rank)));
+    }
+
+    private static float[] ones(int n) {
+        float[] ones = new float[n];
+        Arrays.fill(ones, 1f);
+        return ones;
+    }
 
     public ScmBoundary {
         if (boundary < 0 || width <= 0 || mean.length != width || rank < 0 || rank > width
@@ -34,9 +50,23 @@ public record ScmBoundary(int boundary, int width, float[] mean, int[] outliers,
                         + Arrays.toString(outliers));
             }
         }
+        if (deviations.length != rank) {
+            throw new IllegalArgumentException("a boundary of rank " + rank + " needs " + rank + " deviations, got " + deviations.length);
+        }
+        for (float d : deviations) {
+            if (!(d >= 0) || Float.isInfinite(d)) {
+                throw new IllegalArgumentException("deviations must be finite and not negative, got " + d);
+            }
+        }
         mean = mean.clone();
         outliers = outliers.clone();
         basis = basis.clone();
+        deviations = deviations.clone();
+    }
+
+    @Override
+    public float[] deviations() {
+        return deviations.clone();
     }
 
     @Override
@@ -58,7 +88,7 @@ public record ScmBoundary(int boundary, int width, float[] mean, int[] outliers,
     public boolean equals(Object other) {
         return other instanceof ScmBoundary b && boundary == b.boundary && width == b.width && rank == b.rank
                 && Double.compare(explainedVariance, b.explainedVariance) == 0 && Arrays.equals(mean, b.mean)
-                && Arrays.equals(outliers, b.outliers) && Arrays.equals(basis, b.basis);
+                && Arrays.equals(outliers, b.outliers) && Arrays.equals(basis, b.basis) && Arrays.equals(deviations, b.deviations);
     }
 
     @Override

@@ -31,7 +31,7 @@ import org.farnode.app.protocol.ModelId;
  * 42      4              u32 width w, 1 ..= 2^31 - 1
  * 46      8              f64 fidelity target
  * 54      4              u32 boundary count n
- * 58                     n boundaries, ascending by index, each 20 + 4m + 4w + 4rw bytes:
+ * 58                     n boundaries, ascending by index, each 20 + 4m + 4w + 4rw + 4r bytes:
  *         4                u32 boundary index, 0 ..= 2^31 - 1
  *         4                u32 rank r, 0 ..= w
  *         8                f64 explained variance, 0 ..= 1
@@ -39,6 +39,7 @@ import org.farnode.app.protocol.ModelId;
  *         4m               u32 outlier dimensions, ascending, each below w
  *         4w               f32 mean
  *         4rw              f32 basis, r rows of w (row-major)
+ *         4r               f32 deviations: each direction's standard deviation on the calibration text
  * end-32  32             checksum: SHA-256 of bytes [0, end - 32)
  * </pre>
  *

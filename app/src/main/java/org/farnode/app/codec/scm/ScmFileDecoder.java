@@ -32,7 +32,8 @@ final class ScmFileDecoder {
     }
 
     /** A boundary as the file lays it out, before its values are checked. */
-    private record RawBoundary(int index, int rank, double explainedVariance, int[] outliers, float[] mean, float[] basis) {
+    private record RawBoundary(int index, int rank, double explainedVariance, int[] outliers, float[] mean, float[] basis,
+                               float[] deviations) {
     }
 
     ScmCodebook decode() {
@@ -119,7 +120,9 @@ final class ScmFileDecoder {
         float[] mean = floats(in, width);
         require(in, 4 * rank * width, name + " basis (" + rank + " × " + width + " f32)");
         float[] basis = floats(in, (int) (rank * width));
-        return new RawBoundary((int) index, (int) rank, explainedVariance, outliers, mean, basis);
+        require(in, 4 * rank, name + " deviations (" + rank + " × f32)");
+        float[] deviations = floats(in, (int) rank);
+        return new RawBoundary((int) index, (int) rank, explainedVariance, outliers, mean, basis, deviations);
     }
 
     private static float[] floats(ByteBuffer in, int count) {
@@ -165,9 +168,10 @@ final class ScmFileDecoder {
             checkOutliers(boundary, width);
             checkFinite(boundary.mean(), boundary.index(), "mean", width);
             checkFinite(boundary.basis(), boundary.index(), "basis", width);
+            checkFinite(boundary.deviations(), boundary.index(), "deviations", Integer.MAX_VALUE);
             try {
                 boundaries.add(new ScmBoundary(boundary.index(), width, boundary.mean(), boundary.outliers(), boundary.rank(),
-                        boundary.basis(), boundary.explainedVariance()));
+                        boundary.basis(), boundary.explainedVariance(), boundary.deviations()));
             } catch (IllegalArgumentException e) {
                 throw new ScmFileException(source + ": boundary " + boundary.index() + " is " + e.getMessage(), e);
             }

@@ -47,6 +47,7 @@ final class ScmFileEncoder {
         }
         putFinite(out, boundary.mean(), name, "mean", boundary.width());
         putFinite(out, boundary.basis(), name, "basis", boundary.width());
+        putFinite(out, boundary.deviations(), name, "deviations", Integer.MAX_VALUE);
     }
 
     /** Puts every value; the first non-finite one is refused by its place, mean[i] or basis[row][column]. */
@@ -72,7 +73,7 @@ final class ScmFileEncoder {
         long size = ScmFile.HEADER_BYTES + ScmFile.CHECKSUM_BYTES;
         for (ScmBoundary boundary : codebook.boundaries()) {
             size += ScmFile.BOUNDARY_HEADER_BYTES + 4L * boundary.outliers().length + 4L * boundary.width()
-                    + 4L * boundary.rank() * boundary.width();
+                    + 4L * boundary.rank() * boundary.width() + 4L * boundary.rank();
         }
         if (size > ScmFile.MAX_FILE_BYTES) {
             throw new IllegalArgumentException("the codebook would take " + size + " bytes; an .scm file is at most "

@@ -88,11 +88,15 @@ class ScmFileRoundTripTest {
             assertThat(in.getInt(at + 16)).isEqualTo(boundary.outliers().length);
             int meanAt = at + 20 + 4 * boundary.outliers().length;
             assertThat(in.getFloat(meanAt + 4 * (boundary.width() - 1))).isEqualTo(boundary.mean()[boundary.width() - 1]);
+            int deviationsAt = meanAt + 4 * boundary.width() * (1 + boundary.rank());
+            for (int k = 0; k < boundary.rank(); k++) {
+                assertThat(in.getFloat(deviationsAt + 4 * k)).isEqualTo(boundary.deviations()[k]);
+            }
         }
         int bodyEnd = bytes.length - 32;
         long expectedBody = offsets.length == 0 ? ScmFileSamples.FIRST_BOUNDARY_OFFSET
                 : offsets[offsets.length - 1] + 20 + 4L * codebook.boundaries().getLast().outliers().length
-                        + 4L * codebook.width() * (1 + codebook.boundaries().getLast().rank());
+                        + 4L * codebook.width() * (1 + codebook.boundaries().getLast().rank()) + 4L * codebook.boundaries().getLast().rank();
         assertThat(bodyEnd).isEqualTo(expectedBody);
         assertThat(Arrays.copyOfRange(bytes, bodyEnd, bytes.length))
                 .isEqualTo(ScmFileSamples.sha256(Arrays.copyOf(bytes, bodyEnd)));

@@ -37,8 +37,12 @@ final class ScmFileSamples {
         List<ScmBoundary> boundaries = new ArrayList<>();
         int index = random.nextInt(3);
         for (int b = 0; b < ranks.length; b++) {
+            float[] deviations = randomFloats(random, ranks[b]);
+            for (int k = 0; k < deviations.length; k++) {
+                deviations[k] = Math.abs(deviations[k]);
+            }
             boundaries.add(new ScmBoundary(index, width, randomFloats(random, width), randomOutliers(random, width, outlierCounts[b]),
-                    ranks[b], randomFloats(random, ranks[b] * width), random.nextDouble()));
+                    ranks[b], randomFloats(random, ranks[b] * width), random.nextDouble(), deviations));
             index += 1 + random.nextInt(4);
         }
         return new ScmCodebook(randomModel(random), width, 0.5 + random.nextDouble() / 2, boundaries);
@@ -105,7 +109,7 @@ final class ScmFileSamples {
         for (int b = 0; b < offsets.length; b++) {
             offsets[b] = offset;
             ScmBoundary boundary = codebook.boundaries().get(b);
-            offset += 20 + 4 * boundary.outliers().length + 4 * boundary.width() + 4 * boundary.rank() * boundary.width();
+            offset += 20 + 4 * boundary.outliers().length + 4 * boundary.width() + 4 * boundary.rank() * boundary.width() + 4 * boundary.rank();
         }
         return offsets;
     }
