@@ -71,9 +71,6 @@ final class BenchCodecCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open(); Backend backend = Backend.cpu(null)) {
             int context = loaded.config().contextLength();
-            if (length > context) {
-                throw new IllegalArgumentException("--length " + length + " is longer than the model's context of " + context);
-            }
             ModelId modelId = ModelFingerprint.of(loaded.path());
             List<HiddenStateCodec> codecs = new ArrayList<>(HiddenStateCodecs.all());
             List<String> settings = new ArrayList<>(List.of("exact", "IEEE half", "blocks of 32", "blocks of 32"));
@@ -85,6 +82,9 @@ final class BenchCodecCommand implements Callable<Integer> {
                         settings.add(describe(file, calibration));
                     }
                 }
+            }
+            if (length > context) { // after the codebooks: a codebook of another model is the first thing to say
+                throw new IllegalArgumentException("--length " + length + " is longer than the model's context of " + context);
             }
             List<int[]> heldOut = TextSequences.of(loaded.tokenizer(), Files.readString(text), context);
             CodecEvaluation evaluation = new CodecEvaluation(loaded.weights(), backend.ops(),

@@ -13,11 +13,11 @@ import picocli.CommandLine.Option;
 /** {@code --codec} and {@code --scm}: how hidden states travel between peers, and the SCM codebook if one is used. */
 final class CodecOptions {
     @Option(names = "--codec", defaultValue = "fp32",
-            description = "Hidden-state codec: fp32 (exact), fp16, int8, int4 (blockwise), scm8 or scm4 (calibrated, need --scm) "
+            description = "Hidden-state codec: fp32 (exact), fp16, int8, int4 (blockwise), scm8, scm4 or scm16 (calibrated, need --scm) "
                     + "(default: ${DEFAULT-VALUE}).")
     String codec;
 
-    @Option(names = "--scm", paramLabel = "FILE", description = "SCM codebook written by far calibrate for this model (for --codec scm8|scm4).")
+    @Option(names = "--scm", paramLabel = "FILE", description = "SCM codebook written by far calibrate for this model (for --codec scm8|scm4|scm16).")
     Path scm;
 
     /** The codebook of {@code --scm}, checked against {@code model}; empty without the option. */

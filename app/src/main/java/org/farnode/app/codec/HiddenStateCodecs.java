@@ -7,12 +7,12 @@ import org.farnode.backend.ops.ActivationFormat;
 
 /**
  * The codecs this build knows, looked up by wire id or by name: fp32, fp16, int8 and int4
- * always; scm8 and scm4 when a calibrated codebook is loaded (they cannot work without one).
+ * always; scm8, scm4 and scm16 when a calibrated codebook is loaded (they cannot work without one).
  */
 public final class HiddenStateCodecs {
     private static final List<HiddenStateCodec> BUILT_IN = List.of(new Fp32Codec(), new Fp16Codec(), BlockQuantizedCodec.int8(),
             BlockQuantizedCodec.int4());
-    private static final List<String> CALIBRATED = List.of("scm8", "scm4");
+    private static final List<String> CALIBRATED = List.of("scm8", "scm4", "scm16");
 
     private HiddenStateCodecs() {
     }
@@ -28,6 +28,7 @@ public final class HiddenStateCodecs {
         calibration.ifPresent(c -> {
             codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT8));
             codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT4));
+            codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.FP16));
         });
         return codecs;
     }
@@ -42,7 +43,7 @@ public final class HiddenStateCodecs {
 
     /** Whether codec {@code id} needs a calibrated codebook (an SCM codec). */
     public static boolean needsCalibration(int id) {
-        return id == ScmCodec.INT8_ID || id == ScmCodec.INT4_ID;
+        return id == ScmCodec.INT8_ID || id == ScmCodec.INT4_ID || id == ScmCodec.FP16_ID;
     }
 
     /** Whether the codec called {@code name} needs a calibrated codebook. */

@@ -11,7 +11,8 @@ import org.farnode.backend.ops.ActivationFormat;
  * as the boundary's outlier dimensions exactly (f32) and the {@code rank} coefficients
  * {@code c = B·(h − mean)} of its calibrated projection (see {@link ScmBoundary}), each divided by
  * its direction's standard deviation on the calibration text and then quantized blockwise like
- * {@link BlockQuantizedCodec} (int8 or int4, 32 coefficients per f32 scale): divided so, the
+ * {@link BlockQuantizedCodec} (int8 or int4, 32 coefficients per f32 scale; or IEEE half, scm16, for
+ * a setting that loses next to nothing): divided so, the
  * coefficients are of one size and the rounding of a block costs each direction in proportion to
  * its spread, where the raw coefficients' largest would set one coarse step for all.
  * Decoding gives {@code mean + Bᵀ·c} with the outliers put back: what is lost is the part of h
@@ -24,6 +25,7 @@ import org.farnode.backend.ops.ActivationFormat;
 public final class ScmCodec extends ChecksummedCodec {
     public static final int INT8_ID = 5;
     public static final int INT4_ID = 6;
+    public static final int FP16_ID = 7;
     private final ScmCodebook codebook;
     private final byte[] codebookHash;
     private final ActivationFormat format;
@@ -36,8 +38,8 @@ public final class ScmCodec extends ChecksummedCodec {
 
     /** A codec over {@code codebook}, whose SHA-256 (what peers compare) is {@code codebookHash}. */
     public ScmCodec(ScmCodebook codebook, byte[] codebookHash, ActivationFormat format) {
-        if (format != ActivationFormat.INT8 && format != ActivationFormat.INT4) {
-            throw new IllegalArgumentException("SCM quantizes coefficients to int8 or int4, not " + format);
+        if (format != ActivationFormat.INT8 && format != ActivationFormat.INT4 && format != ActivationFormat.FP16) {
+            throw new IllegalArgumentException("SCM codes coefficients as int8, int4 or fp16, not " + format);
         }
         this.codebook = codebook;
         this.codebookHash = codebookHash.clone();
@@ -53,12 +55,20 @@ public final class ScmCodec extends ChecksummedCodec {
 
     @Override
     public int id() {
-        return format == ActivationFormat.INT8 ? INT8_ID : INT4_ID;
+        return switch (format) {
+            case INT8 -> INT8_ID;
+            case INT4 -> INT4_ID;
+            default -> FP16_ID;
+        };
     }
 
     @Override
     public String name() {
-        return format == ActivationFormat.INT8 ? "scm8" : "scm4";
+        return switch (format) {
+            case INT8 -> "scm8";
+            case INT4 -> "scm4";
+            default -> "scm16";
+        };
     }
 
     @Override

@@ -85,6 +85,20 @@ class ScmCodecTest {
     }
 
     @Test
+    void scm16SendsHalfPrecisionCoefficientsWithoutScales() {
+        HiddenStates states = inSubspace(2);
+        ScmCodec codec = codec(ActivationFormat.FP16);
+        assertThat(codec.name()).isEqualTo("scm16");
+        byte[] bytes = codec.encode(states, 2);
+        assertThat(bytes).hasSize(2 * 4 + 2 * 3 * 2 + ChecksummedCodec.CHECKSUM_BYTES);
+        float[] back = codec.decode(bytes, 2, WIDTH, 2).values();
+        for (int i = 0; i < back.length; i++) {
+            // a coefficient of at most ~3√2 rounded to half precision moves by at most 2^-11 of it
+            assertThat((double) Math.abs(back[i] - states.values()[i])).as("value %d", i).isLessThanOrEqualTo(i % WIDTH == OUTLIER ? 0 : 6e-3);
+        }
+    }
+
+    @Test
     void whatLiesOutsideTheSubspaceIsLostAndRankZeroSendsOnlyTheChecksum() {
         float[] values = new float[WIDTH];
         values[10] = 3f;
@@ -146,7 +160,7 @@ class ScmCodecTest {
         hash[0] = 9;
         Optional<CodecCalibration> calibration = Optional.of(new CodecCalibration(codebook(), hash));
         assertThat(HiddenStateCodecs.available(calibration)).extracting(HiddenStateCodec::name)
-                .containsExactly("fp32", "fp16", "int8", "int4", "scm8", "scm4");
+                .containsExactly("fp32", "fp16", "int8", "int4", "scm8", "scm4", "scm16");
         HiddenStateCodec scm4 = HiddenStateCodecs.byName("scm4", calibration);
         assertThat(scm4.id()).isEqualTo(ScmCodec.INT4_ID);
         assertThat(scm4.calibrationHash()).containsExactly(hash);
