@@ -45,7 +45,12 @@ class SvsCommandsIT {
         assertThat(read.width()).isEqualTo(64);
         assertThat(read.boundaries()).extracting(b -> b.boundary()).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(read.boundaries()).allSatisfy(b -> assertThat(b.explainedVariance()).isGreaterThanOrEqualTo(0.999999));
-        assertThat(read.boundaries()).allSatisfy(b -> assertThat(b.deviations()).hasSize(b.rank()).allMatch(d -> d > 0));
+        assertThat(read.boundaries()).allSatisfy(b -> {
+            assertThat(b.deviations()).hasSize(b.rank());
+            for (float d : b.deviations()) {
+                assertThat(d).isPositive();
+            }
+        });
     }
 
     @Test
