@@ -131,7 +131,7 @@ final class NodeConnection {
         if (sessions.containsKey(open.sessionId())) {
             throw new ProtocolException(ErrorCode.SESSION_EXISTS, "session " + open.sessionId() + " is already open");
         }
-        HiddenStateCodec codec = codecFor(open);
+        HiddenStateCodec codec = node.codecs().place(codecFor(open));
         expired.remove(open.sessionId());
         NodeSession session = new NodeSession(open.sessionId(), codec, node.runner().openSession(), node.nanoTime());
         sessions.put(session.id, session);

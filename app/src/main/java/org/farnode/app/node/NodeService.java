@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.farnode.app.codec.CodecPlacement;
 import org.farnode.app.model.ModelConfig;
 import org.farnode.app.protocol.ModelId;
 import org.farnode.app.shard.LayerRange;
@@ -22,13 +23,22 @@ public final class NodeService implements AutoCloseable {
     private final String nodeId;
     private final String backend;
     private final NodeSettings settings;
+    private final CodecPlacement codecs;
     private final KvBudget kvBudget;
     private final TrafficCounters traffic = new TrafficCounters();
     private final Set<NodeConnection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService compute;
 
+    /** A node whose codecs all run on the CPU. */
     public NodeService(ShardRunner runner, ModelId modelId, String nodeId, String backend, NodeSettings settings) {
+        this(runner, modelId, nodeId, backend, settings, CodecPlacement.cpu());
+    }
+
+    /** A node whose sessions run their codecs where {@code codecs} places them (the SCM ones on the GPU, where there is one). */
+    public NodeService(ShardRunner runner, ModelId modelId, String nodeId, String backend, NodeSettings settings,
+                       CodecPlacement codecs) {
         this.runner = runner;
+        this.codecs = codecs;
         this.modelId = modelId;
         this.nodeId = nodeId;
         this.backend = backend;
@@ -96,6 +106,11 @@ public final class NodeService implements AutoCloseable {
 
     public NodeSettings settings() {
         return settings;
+    }
+
+    /** Where this node's sessions run their codecs. */
+    public CodecPlacement codecs() {
+        return codecs;
     }
 
     KvBudget kvBudget() {

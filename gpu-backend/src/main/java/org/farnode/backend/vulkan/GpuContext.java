@@ -83,6 +83,16 @@ public final class GpuContext implements AutoCloseable {
         return product;
     }
 
+    /**
+     * The device half of projection codecs on this GPU (the SCM codecs' products and quantization);
+     * it is closed with the context. Throws {@link VulkanException} where the device cannot run its kernels.
+     */
+    public synchronized GpuProjectionCodec projectionCodec() {
+        GpuProjectionCodec codec = new GpuProjectionCodec(device, compiler);
+        owned.add(codec);
+        return codec;
+    }
+
     @Override
     public synchronized void close() {
         for (int i = owned.size() - 1; i >= 0; i--) {
