@@ -96,9 +96,9 @@ class SvsCommandsIT {
                 "--text", svsAssets().resolve("heldout.txt").toString()}, "not on the loaded model");
     }
 
-    /** The first hop's bytes sent by the gateway: the fourth column of far swarm's per-hop table. */
+    /** The first hop's bytes sent by the gateway, from far swarm's per-hop table ("1  NODE  [0, 3)  SENT  RECEIVED ..."). */
     private static long sentBytes(String stderr) {
         String line = stderr.lines().filter(l -> l.matches("^1 .*")).findFirst().orElseThrow(() -> new AssertionError(stderr));
-        return Long.parseLong(line.trim().split("\\s+")[3].replace(",", ""));
+        return Long.parseLong(line.trim().split("\\s+")[4].replace(",", ""));
     }
 }
