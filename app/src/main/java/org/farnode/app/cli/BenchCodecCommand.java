@@ -57,15 +57,19 @@ final class BenchCodecCommand implements Callable<Integer> {
     @Option(names = "--length", defaultValue = "256", description = "Tokens per greedy sequence, prompt included (default: ${DEFAULT-VALUE}).")
     int length;
 
+    @Option(names = "--window", defaultValue = "1",
+            description = "Positions per window through the hops: 1 as in decoding, 4-8 as a prefill chunk or speculative window (default: ${DEFAULT-VALUE}).")
+    int window;
+
     @Option(names = "--perplexity-tokens", defaultValue = "20000",
             description = "At most this many held-out tokens for perplexity (default: ${DEFAULT-VALUE}).")
     int perplexityTokens;
 
     @Override
     public Integer call() throws Exception {
-        if (hops < 1 || generatedTokens < 1 || promptTokens < 1 || length <= promptTokens || perplexityTokens < 2) {
-            throw new IllegalArgumentException("--hops, --generated-tokens and --prompt-tokens must be at least 1, --length more than "
-                    + "--prompt-tokens, --perplexity-tokens at least 2");
+        if (hops < 1 || generatedTokens < 1 || promptTokens < 1 || length <= promptTokens || perplexityTokens < 2 || window < 1) {
+            throw new IllegalArgumentException("--hops, --generated-tokens, --prompt-tokens and --window must be at least 1, --length more "
+                    + "than --prompt-tokens, --perplexity-tokens at least 2");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -91,10 +95,11 @@ final class BenchCodecCommand implements Callable<Integer> {
                     Route.evenSplit(loaded.config().blockCount(), hops));
             List<int[]> greedy = greedySequences(evaluation, heldOut, err);
             List<int[]> scored = perplexitySequences(heldOut);
-            err.printf("comparing on %d greedy tokens (%d sequences) and %d held-out tokens; %d hops%n",
-                    greedy.size() * (length - promptTokens), greedy.size(), TextSequences.tokens(scored), hops);
-            List<CodecEvaluation.Run> greedyReference = greedy.stream().map(evaluation::reference).toList();
-            List<CodecEvaluation.Run> scoredReference = scored.stream().map(evaluation::reference).toList();
+            err.printf("comparing on %d greedy tokens (%d sequences) and %d held-out tokens; %d hops, windows of %d positions%n",
+                    greedy.size() * (length - promptTokens), greedy.size(), TextSequences.tokens(scored), hops, window);
+            HiddenStateCodec exactCodec = codecs.getFirst();
+            List<CodecEvaluation.Run> greedyReference = greedy.stream().map(t -> evaluation.run(t, exactCodec, window)).toList();
+            List<CodecEvaluation.Run> scoredReference = scored.stream().map(t -> evaluation.run(t, exactCodec, window)).toList();
             CodecEvaluation.Tally exact = new CodecEvaluation.Tally();
             for (int i = 0; i < scored.size(); i++) {
                 exact.score(scoredReference.get(i), scored.get(i));
@@ -108,13 +113,13 @@ final class BenchCodecCommand implements Callable<Integer> {
                 long bytes = 0;
                 long crossings = 0;
                 for (int i = 0; i < greedy.size(); i++) {
-                    CodecEvaluation.Run run = evaluation.run(greedy.get(i), codec);
+                    CodecEvaluation.Run run = evaluation.run(greedy.get(i), codec, window);
                     tally.compare(greedyReference.get(i), run, promptTokens - 1);
                     bytes += run.bytes();
                     crossings += run.crossings();
                 }
                 for (int[] sequence : scored) {
-                    tally.score(evaluation.run(sequence, codec), sequence);
+                    tally.score(evaluation.run(sequence, codec, window), sequence);
                 }
                 double perToken = (double) bytes / crossings;
                 out.printf("| %s | %s | %.1f | %.2f× | %.2f%% | %.5f | %.4f | %+.3f%% |%n", codec.name(), settings.get(c), perToken,

@@ -7,12 +7,13 @@ import org.farnode.backend.ops.ActivationFormat;
 
 /**
  * The codecs this build knows, looked up by wire id or by name: fp32, fp16, int8 and int4
- * always; scm8, scm4 and scm16 when a calibrated codebook is loaded (they cannot work without one).
+ * always; scm8, scm4, scm16, scm8w and scm4w when a calibrated codebook is loaded (they cannot
+ * work without one).
  */
 public final class HiddenStateCodecs {
     private static final List<HiddenStateCodec> BUILT_IN = List.of(new Fp32Codec(), new Fp16Codec(), BlockQuantizedCodec.int8(),
             BlockQuantizedCodec.int4());
-    private static final List<String> CALIBRATED = List.of("scm8", "scm4", "scm16");
+    private static final List<String> CALIBRATED = List.of("scm8", "scm4", "scm16", "scm8w", "scm4w");
 
     private HiddenStateCodecs() {
     }
@@ -29,6 +30,8 @@ public final class HiddenStateCodecs {
             codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT8));
             codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT4));
             codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.FP16));
+            codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT8, true));
+            codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT4, true));
         });
         return codecs;
     }
@@ -43,7 +46,7 @@ public final class HiddenStateCodecs {
 
     /** Whether codec {@code id} needs a calibrated codebook (an SCM codec). */
     public static boolean needsCalibration(int id) {
-        return id == ScmCodec.INT8_ID || id == ScmCodec.INT4_ID || id == ScmCodec.FP16_ID;
+        return id >= ScmCodec.INT8_ID && id <= ScmCodec.INT4_WINDOW_ID;
     }
 
     /** Whether the codec called {@code name} needs a calibrated codebook. */

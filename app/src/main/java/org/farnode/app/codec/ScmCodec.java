@@ -26,9 +26,13 @@ public final class ScmCodec extends ChecksummedCodec {
     public static final int INT8_ID = 5;
     public static final int INT4_ID = 6;
     public static final int FP16_ID = 7;
+    public static final int INT8_WINDOW_ID = 8;
+    public static final int INT4_WINDOW_ID = 9;
     private final ScmCodebook codebook;
     private final byte[] codebookHash;
     private final ActivationFormat format;
+    /** One scale per block of directions for the whole window ({@link WindowQuantization}), not one per position. */
+    private final boolean windowScales;
     /** Each boundary's arrays, copied out of the codebook once (its accessors copy on every call). */
     private final java.util.Map<Integer, Projection> projections = new java.util.HashMap<>();
 
@@ -38,9 +42,20 @@ public final class ScmCodec extends ChecksummedCodec {
 
     /** A codec over {@code codebook}, whose SHA-256 (what peers compare) is {@code codebookHash}. */
     public ScmCodec(ScmCodebook codebook, byte[] codebookHash, ActivationFormat format) {
-        if (format != ActivationFormat.INT8 && format != ActivationFormat.INT4 && format != ActivationFormat.FP16) {
-            throw new IllegalArgumentException("SCM codes coefficients as int8, int4 or fp16, not " + format);
+        this(codebook, codebookHash, format, false);
+    }
+
+    /**
+     * With {@code windowScales}, the window's positions share each block's scale (the joint coding
+     * of a window: scm8w, scm4w); for one position it costs what the per-position coding does.
+     */
+    public ScmCodec(ScmCodebook codebook, byte[] codebookHash, ActivationFormat format, boolean windowScales) {
+        if (format != ActivationFormat.INT8 && format != ActivationFormat.INT4 && format != ActivationFormat.FP16
+                || windowScales && format == ActivationFormat.FP16) {
+            throw new IllegalArgumentException("SCM codes coefficients as int8, int4 or fp16 (shared window scales: int8 or int4), not "
+                    + format + (windowScales ? " with window scales" : ""));
         }
+        this.windowScales = windowScales;
         this.codebook = codebook;
         this.codebookHash = codebookHash.clone();
         this.format = format;
@@ -56,8 +71,8 @@ public final class ScmCodec extends ChecksummedCodec {
     @Override
     public int id() {
         return switch (format) {
-            case INT8 -> INT8_ID;
-            case INT4 -> INT4_ID;
+            case INT8 -> windowScales ? INT8_WINDOW_ID : INT8_ID;
+            case INT4 -> windowScales ? INT4_WINDOW_ID : INT4_ID;
             default -> FP16_ID;
         };
     }
@@ -65,8 +80,8 @@ public final class ScmCodec extends ChecksummedCodec {
     @Override
     public String name() {
         return switch (format) {
-            case INT8 -> "scm8";
-            case INT4 -> "scm4";
+            case INT8 -> windowScales ? "scm8w" : "scm8";
+            case INT4 -> windowScales ? "scm4w" : "scm4";
             default -> "scm16";
         };
     }
@@ -83,7 +98,8 @@ public final class ScmCodec extends ChecksummedCodec {
     @Override
     protected long bodyBytes(int positions, int width, int boundary) {
         Projection projection = projection(boundary, width);
-        long coefficients = projection.rank == 0 ? 0 : format.encodedBytes(projection.rank, positions);
+        long coefficients = projection.rank == 0 ? 0
+                : windowScales ? WindowQuantization.bytes(format, projection.rank, positions) : format.encodedBytes(projection.rank, positions);
         return 4L * positions * projection.outliers.length + coefficients;
     }
 
@@ -114,7 +130,11 @@ public final class ScmCodec extends ChecksummedCodec {
                 coefficients[p * rank + i] = (float) (sum / projection.scales[i]);
             }
         }
-        out.put(BlockQuantizedCodec.encode(format, coefficients, rank, states.positions()));
+        if (windowScales) {
+            WindowQuantization.encode(format, coefficients, rank, states.positions(), out);
+        } else {
+            out.put(BlockQuantizedCodec.encode(format, coefficients, rank, states.positions()));
+        }
     }
 
     @Override
@@ -126,7 +146,8 @@ public final class ScmCodec extends ChecksummedCodec {
             exact[i] = in.getFloat();
         }
         int rank = projection.rank;
-        float[] coefficients = rank == 0 ? new float[0] : BlockQuantizedCodec.decode(format, in, rank, positions);
+        float[] coefficients = rank == 0 ? new float[0]
+                : windowScales ? WindowQuantization.decode(format, in, rank, positions) : BlockQuantizedCodec.decode(format, in, rank, positions);
         float[] mean = projection.mean;
         float[] basis = projection.basis;
         float[] h = new float[positions * width];

@@ -18,7 +18,7 @@ import org.farnode.app.shard.ShardRunner;
  * nodes. Against the uncompressed run it measures greedy-token agreement and the KL divergence of
  * next-token distributions on given token sequences (teacher-forced: each position sees the same
  * history in both runs, so one disagreement does not change what follows), and perplexity on
- * held-out text. Windows are one position, as in decoding.
+ * held-out text. Windows are one position, as in decoding, unless a run asks for more.
  */
 public final class CodecEvaluation {
     private final GatewayModel gateway;
@@ -33,12 +33,28 @@ public final class CodecEvaluation {
         }
     }
 
-    /** Next-token logits after every position of {@code tokens} through {@code codec}, and the bytes that moved. */
+    /** Next-token logits after every position of {@code tokens} through {@code codec}, one position per window. */
     public Run run(int[] tokens, HiddenStateCodec codec) {
+        return run(tokens, codec, 1);
+    }
+
+    /**
+     * As {@link #run(int[], HiddenStateCodec)} with windows of {@code window} positions (the last
+     * may be shorter), as a prefill chunk or a speculative window travels.
+     */
+    public Run run(int[] tokens, HiddenStateCodec codec, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("a window holds at least one position, got " + window);
+        }
         try (Route route = new Route(codec)) {
             float[][] logits = new float[tokens.length][];
-            for (int p = 0; p < tokens.length; p++) {
-                logits[p] = route.step(p, tokens[p]);
+            for (int start = 0; start < tokens.length; start += window) {
+                int[] part = java.util.Arrays.copyOfRange(tokens, start, Math.min(tokens.length, start + window));
+                float[] flat = route.window(start, part);
+                int vocab = flat.length / part.length;
+                for (int i = 0; i < part.length; i++) {
+                    logits[start + i] = java.util.Arrays.copyOfRange(flat, i * vocab, (i + 1) * vocab);
+                }
             }
             return new Run(logits, route.bytes(), route.crossings());
         }
@@ -55,9 +71,14 @@ public final class CodecEvaluation {
         }
 
         float[] step(int position, int token) {
-            HiddenStates states = gateway.embed(new int[] {token});
+            return window(position, new int[] {token});
+        }
+
+        /** Logits of every position of the window, position-major. */
+        float[] window(int start, int[] tokens) {
+            HiddenStates states = gateway.embed(tokens);
             for (CodecHop stage : stages) {
-                states = stage.forward(position, states);
+                states = stage.forward(start, states);
             }
             return gateway.logits(states);
         }

@@ -60,7 +60,7 @@ class SvsCommandsIT {
                 "--perplexity-tokens", "200");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         List<String> rows = run.stdout().lines().filter(l -> l.startsWith("| ") && !l.startsWith("| codec") && !l.startsWith("| ---")).toList();
-        assertThat(rows).extracting(r -> r.split("\\|")[1].strip()).containsExactly("fp32", "fp16", "int8", "int4", "scm8", "scm4", "scm16");
+        assertThat(rows).extracting(r -> r.split("\\|")[1].strip()).containsExactly("fp32", "fp16", "int8", "int4", "scm8", "scm4", "scm16", "scm8w", "scm4w");
         // fp32 is exact: full agreement, no divergence, the reference perplexity; fp16 is 2 bytes per value and the checksum
         assertThat(rows.get(0)).contains("| 260.0 |").contains("| 100.00% | 0.00000 |").contains("+0.000%");
         assertThat(rows.get(1)).contains("| 132.0 | 1.00× |");

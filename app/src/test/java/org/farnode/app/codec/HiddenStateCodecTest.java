@@ -137,7 +137,7 @@ class HiddenStateCodecTest {
         assertThat(HiddenStateCodecs.all()).extracting(HiddenStateCodec::name).containsExactly("fp32", "fp16", "int8", "int4");
         assertThat(HiddenStateCodecs.byId(0)).isEmpty();
         assertThatThrownBy(() -> HiddenStateCodecs.byName("int2"))
-                .hasMessageContaining("int2").hasMessageContaining("fp32, fp16, int8, int4, scm8, scm4, scm16");
+                .hasMessageContaining("int2").hasMessageContaining("fp32, fp16, int8, int4, scm8, scm4, scm16, scm8w, scm4w");
         assertThatThrownBy(() -> HiddenStateCodecs.byName("scm8")).hasMessageContaining("--scm FILE");
     }
 }

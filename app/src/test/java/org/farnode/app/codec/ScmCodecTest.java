@@ -99,6 +99,34 @@ class ScmCodecTest {
     }
 
     @Test
+    void aWindowCodedJointlySharesEachBlocksScaleAcrossItsPositions() {
+        HiddenStates states = inSubspace(5);
+        for (ActivationFormat format : new ActivationFormat[] {ActivationFormat.INT8, ActivationFormat.INT4}) {
+            ScmCodec joint = new ScmCodec(codebook(), new byte[32], format, true);
+            ScmCodec perPosition = codec(format);
+            assertThat(joint.name()).endsWith("w");
+            long quants = format == ActivationFormat.INT8 ? 5 * 3 : (5 * 3 + 1) / 2;
+            // 5 positions: one outlier each, then one scale for the window's 3 coefficients, not 5
+            assertThat(joint.encodedBytes(5, WIDTH, 2)).isEqualTo(5 * 4 + 4 + quants + ChecksummedCodec.CHECKSUM_BYTES)
+                    .isLessThan(perPosition.encodedBytes(5, WIDTH, 2));
+            assertThat(joint.encodedBytes(1, WIDTH, 2)).isEqualTo(perPosition.encodedBytes(1, WIDTH, 2));
+            float[] back = joint.decode(joint.encode(states, 2), 5, WIDTH, 2).values();
+            double largest = 0;
+            for (int p = 0; p < 5; p++) {
+                for (int j = 0; j < 3; j++) {
+                    largest = Math.max(largest, Math.abs(states.values()[p * WIDTH + j] - 0.25f * j) * Math.sqrt(2));
+                }
+            }
+            double bound = Math.sqrt(3) * largest / format.limit() / 2 + 1e-5;
+            for (int i = 0; i < back.length; i++) {
+                assertThat((double) Math.abs(back[i] - states.values()[i])).as("%s value %d", format, i)
+                        .isLessThanOrEqualTo(i % WIDTH == OUTLIER ? 0 : bound);
+            }
+        }
+        assertThatThrownBy(() -> new ScmCodec(codebook(), new byte[32], ActivationFormat.FP16, true)).hasMessageContaining("window scales");
+    }
+
+    @Test
     void whatLiesOutsideTheSubspaceIsLostAndRankZeroSendsOnlyTheChecksum() {
         float[] values = new float[WIDTH];
         values[10] = 3f;
@@ -160,7 +188,7 @@ class ScmCodecTest {
         hash[0] = 9;
         Optional<CodecCalibration> calibration = Optional.of(new CodecCalibration(codebook(), hash));
         assertThat(HiddenStateCodecs.available(calibration)).extracting(HiddenStateCodec::name)
-                .containsExactly("fp32", "fp16", "int8", "int4", "scm8", "scm4", "scm16");
+                .containsExactly("fp32", "fp16", "int8", "int4", "scm8", "scm4", "scm16", "scm8w", "scm4w");
         HiddenStateCodec scm4 = HiddenStateCodecs.byName("scm4", calibration);
         assertThat(scm4.id()).isEqualTo(ScmCodec.INT4_ID);
         assertThat(scm4.calibrationHash()).containsExactly(hash);
