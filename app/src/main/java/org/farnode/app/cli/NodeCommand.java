@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.farnode.app.codec.CodecPlacement;
 import org.farnode.app.identity.NodeIdentity;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.app.model.ModelFingerprint;
@@ -90,8 +91,12 @@ final class NodeCommand implements Callable<Integer> {
         NodeIdentity identity = NodeIdentity.loadOrCreate(dataDirectory != null ? dataDirectory : defaultDataDirectory());
         Backend backend = backendOptions.open(err);
         ShardRunner runner = ShardRunner.on(backend, loaded.weights(), range);
+        CodecPlacement codecs = CodecPlacement.on(backend, calibration);
+        if (calibration.isPresent()) {
+            err.println("far node: " + codecs.description());
+        }
         NodeService service = new NodeService(runner, modelId,
-                identity.nodeId(), backend.description(), settings);
+                identity.nodeId(), backend.description(), settings, codecs);
         NodeServer server = NodeServer.start(service, identity, host, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -12,10 +12,10 @@ import org.farnode.backend.vulkan.GpuProjectionCodec;
 import org.farnode.backend.vulkan.VulkanException;
 
 /**
- * Where a process runs its sessions' codecs, chosen once: the SCM codecs on the GPU
- * ({@link GpuScmCodec}) when the backend has one and the codec kernels run there, every other
- * codec, and the SCM ones otherwise, on the CPU. {@link #description} says which and why, for the
- * startup line; {@link #place} hands a session the codec to run.
+ * Where a process runs its sessions' codecs, chosen once: the SCM codecs that have a GPU twin
+ * ({@link GpuScmCodec#supports}) on the GPU when the backend has one and the codec kernels run
+ * there; every other codec, and those otherwise, on the CPU. {@link #description} says which and
+ * why, for the startup line; {@link #place} hands a session the codec to run.
  */
 public final class CodecPlacement {
     private final Map<Integer, HiddenStateCodec> onGpu;
@@ -55,7 +55,9 @@ public final class CodecPlacement {
         }
         Map<Integer, HiddenStateCodec> codecs = new LinkedHashMap<>();
         for (ScmCodec codec : scmCodecs(calibration)) {
-            codecs.put(codec.id(), new GpuScmCodec(codec, device));
+            if (GpuScmCodec.supports(codec)) {
+                codecs.put(codec.id(), new GpuScmCodec(codec, device));
+            }
         }
         return new CodecPlacement(codecs, calibration.get().hash(), "SCM codecs (" + names(codecs.values())
                 + ") projected and coded on the GPU, " + gpu.get().device().name() + "; the other codecs on the CPU");

@@ -30,22 +30,35 @@ import org.farnode.backend.vulkan.GpuProjectionCodec;
  */
 public final class GpuScmCodec extends ChecksummedCodec {
     private static final ValueLayout.OfFloat LITTLE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LITTLE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private final ScmCodec reference;
     private final ActivationFormat format;
     private final GpuProjectionCodec device;
-    /** Per boundary, its upload (null for a boundary of rank 0, which has nothing to project). */
+    /** Per boundary, its matrices on the device (a boundary of rank 0 has nothing to project and none). */
     private final Map<Integer, GpuProjectionCodec.Projection> projections = new HashMap<>();
 
-    /** {@code reference}'s codec on the GPU that {@code device} runs on. */
+    /** {@code reference}'s codec on the GPU that {@code device} runs on; see {@link #supports}. */
     public GpuScmCodec(ScmCodec reference, GpuProjectionCodec device) {
+        if (!supports(reference)) {
+            throw new IllegalArgumentException(reference.name() + " has no GPU codec: only scm8, scm4 and scm16 do");
+        }
         this.reference = reference;
         this.format = switch (reference.id()) {
             case ScmCodec.INT8_ID -> ActivationFormat.INT8;
             case ScmCodec.INT4_ID -> ActivationFormat.INT4;
-            case ScmCodec.FP16_ID -> ActivationFormat.FP16;
-            default -> throw new IllegalArgumentException("no SCM codec has id " + reference.id());
+            default -> ActivationFormat.FP16;
         };
         this.device = device;
+    }
+
+    /**
+     * Whether {@code codec} has a GPU twin: the SCM codecs that code each position's coefficients
+     * in {@link org.farnode.backend.ops.ActivationQuantization}'s layout (scm8, scm4, scm16), which
+     * the GPU's encoders write.
+     */
+    public static boolean supports(HiddenStateCodec codec) {
+        return codec instanceof ScmCodec
+                && (codec.id() == ScmCodec.INT8_ID || codec.id() == ScmCodec.INT4_ID || codec.id() == ScmCodec.FP16_ID);
     }
 
     @Override
@@ -96,9 +109,7 @@ public final class GpuScmCodec extends ChecksummedCodec {
         int bytes = Math.toIntExact(format.encodedBytes(projection.rank(), positions));
         MemorySegment coefficients = MemorySegment.ofBuffer(out).asSlice(0, bytes);
         device.encode(upload(projection), MemorySegment.ofArray(h), positions, coefficients);
-        if (format.blockwise()) {
-            requireFiniteScales(coefficients, projection.rank(), positions);
-        }
+        requireFiniteCodes(coefficients, projection.rank(), positions);
         out.position(out.position() + bytes);
     }
 
@@ -171,14 +182,22 @@ public final class GpuScmCodec extends ChecksummedCodec {
         }
     }
 
-    /** A coefficient that overflowed f32 leaves a non-finite scale (the device's bytes for it are unspecified): refused. */
-    private static void requireFiniteScales(MemorySegment encoded, int rank, int positions) {
+    /**
+     * Refuses a window whose coded coefficients are not finite: a coefficient that overflowed f32
+     * leaves a non-finite block scale (the device's bytes for it are unspecified), and one beyond
+     * binary16's range an infinite half (where {@link ScmCodec} sends an scm16 coefficient between
+     * 65504 and f32's largest as infinity, which the receiving node then refuses).
+     */
+    private void requireFiniteCodes(MemorySegment encoded, int rank, int positions) {
         int blocks = ActivationFormat.blocksPerPosition(rank);
-        for (int k = 0; k < positions * blocks; k++) {
-            float scale = encoded.get(LITTLE_FLOAT, 4L * k);
-            if (!Float.isFinite(scale)) {
-                throw new IllegalArgumentException("the coefficients of position " + k / blocks + " of the window overflow f32"
-                        + " and cannot be quantized");
+        int codes = format.blockwise() ? positions * blocks : positions * rank;
+        for (int k = 0; k < codes; k++) {
+            boolean finite = format.blockwise() ? Float.isFinite(encoded.get(LITTLE_FLOAT, 4L * k))
+                    : (encoded.get(LITTLE_SHORT, 2L * k) & 0x7C00) != 0x7C00; // all exponent bits set: infinity or NaN
+            if (!finite) {
+                int position = format.blockwise() ? k / blocks : k / rank;
+                throw new IllegalArgumentException("the coefficients of position " + position + " of the window overflow "
+                        + (format.blockwise() ? "f32" : "binary16") + " and cannot be coded");
             }
         }
     }
