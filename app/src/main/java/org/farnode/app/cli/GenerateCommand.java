@@ -60,6 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
                     err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; seed %d; %s%n",
                             result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,
                             result.decodeTokensPerSecond(), result.stopReason(), generation.usedSeed(), backend.description());
+                    generation.speculationReport().ifPresent(err::println);
                 }
             }
         }

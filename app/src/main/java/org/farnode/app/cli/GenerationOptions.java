@@ -34,13 +34,38 @@ final class GenerationOptions {
 
     private long usedSeed;
 
+    @Option(names = "--speculate", defaultValue = "none",
+            description = "Draft tokens and verify them in one trip: none, or prompt-lookup (n-grams of the text so far); greedy only "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String speculate;
+
+    @Option(names = "--draft-max", defaultValue = "8", description = "Most drafted tokens per trip with --speculate (default: ${DEFAULT-VALUE}).")
+    int draftMax;
+
+    private org.farnode.app.speculative.Speculation speculation;
+
     /** Checks the values and fixes the seed; call before any slow work so bad input fails fast. */
     SamplingSettings sampling() {
         if (maxTokens < 0) {
             throw new IllegalArgumentException("--max-tokens must be >= 0, got " + maxTokens);
         }
+        if (!speculate.equals("none") && !speculate.equals("prompt-lookup")) {
+            throw new IllegalArgumentException("--speculate takes none or prompt-lookup, got '" + speculate + "'");
+        }
+        if (draftMax < 1 || draftMax > 64) {
+            throw new IllegalArgumentException("--draft-max must be 1..64, got " + draftMax);
+        }
+        if (!speculate.equals("none") && temperature != 0) {
+            throw new IllegalArgumentException("--speculate works with greedy decoding for now: add --temperature 0");
+        }
         usedSeed = seed != null ? seed : System.nanoTime();
         return new SamplingSettings(temperature, topK, topP, usedSeed);
+    }
+
+    /** The last generation's speculation statistics, as one line; empty without --speculate. */
+    java.util.Optional<String> speculationReport() {
+        return speculation == null ? java.util.Optional.empty()
+                : java.util.Optional.of(speculation.name() + " " + speculation.stats());
     }
 
     long usedSeed() {
@@ -57,10 +82,11 @@ final class GenerationOptions {
         out.flush();
         GenerationResult result;
         try {
+            speculation = speculate.equals("none") ? null : org.farnode.app.speculative.Speculation.promptLookup(draftMax);
             result = generator.generate(promptTokens, maxTokens, sampling, (id, text) -> {
                 out.print(text);
                 out.flush();
-            });
+            }, speculation);
         } finally {
             out.println(); // ends the text's line, also when generation stops on an error
         }

@@ -27,6 +27,7 @@ final class RemoteGeneration {
             err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; codec %s%n",
                     result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,
                     result.decodeTokensPerSecond(), result.stopReason(), codec.name());
+            generation.speculationReport().ifPresent(err::println);
             printHops(route.stages(), err);
         }
     }

@@ -1,0 +1,42 @@
+package org.farnode.app.speculative;
+
+/**
+ * Speculation for one generation: the drafter, the draft length it adapts from round to round,
+ * and the session's statistics so far.
+ */
+public final class Speculation {
+    private final String name;
+    private final Drafter drafter;
+    private final AdaptiveDraftLength length;
+    private SpeculationStats stats = SpeculationStats.none();
+
+    public Speculation(String name, Drafter drafter, int maxDraft) {
+        this.name = name;
+        this.drafter = drafter;
+        this.length = new AdaptiveDraftLength(Math.min(4, maxDraft), maxDraft);
+    }
+
+    /** Prompt lookup (n-gram match against the text so far), drafts of at most {@code maxDraft} tokens. */
+    public static Speculation promptLookup(int maxDraft) {
+        return new Speculation("prompt-lookup", new PromptLookupDrafter(), maxDraft);
+    }
+
+    /** A draft of at most {@code room} tokens after {@code history}. */
+    public Draft draft(int[] history, int room) {
+        return drafter.propose(history, Math.min(room, length.next()));
+    }
+
+    /** Counts a round that drafted {@code drafted} tokens and ended with {@code verdict}. */
+    public void record(int drafted, Verdict verdict) {
+        length.record(drafted, verdict.accepted());
+        stats = stats.plus(drafted, verdict);
+    }
+
+    public SpeculationStats stats() {
+        return stats;
+    }
+
+    public String name() {
+        return name;
+    }
+}
