@@ -10,7 +10,8 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "far", mixinStandardHelpOptions = true, version = "FAR Node 0.1.0",
         description = "FAR Node: run Llama-family models on this machine, or across nodes that each serve some of its layers.",
         subcommands = {GenerateCommand.class, NodeCommand.class, GatewayCommand.class, SwarmCommand.class,
-                BenchCommand.class, SynthCommand.class, DevicesCommand.class, CalibrateCommand.class})
+                BenchCommand.class, SynthCommand.class, DevicesCommand.class, CalibrateCommand.class,
+                LinkCommand.class})
 public final class FarCli {
 
     public static void main(String[] args) {
