@@ -18,6 +18,30 @@ public final class Sampler {
         if (settings.isGreedy()) {
             return argmax(logits, offset, vocab);
         }
+        Nucleus nucleus = nucleus(logits, offset, vocab, settings);
+        int[] order = nucleus.ids();
+        double[] probabilities = nucleus.weights();
+        double nucleusTotal = nucleus.total();
+        double target = random.nextDouble() * nucleusTotal;
+        for (int i = 0; i < order.length; i++) {
+            target -= probabilities[i];
+            if (target < 0) {
+                return order[i];
+            }
+        }
+        return order[order.length - 1];
+    }
+
+    /**
+     * The tokens sampling may pick, most likely first, with their unnormalized weights (their
+     * sum is {@code total}): logits divided by the temperature, softmax over the {@code topK}
+     * most likely, cut to the smallest set whose probability reaches {@code topP}.
+     */
+    public record Nucleus(int[] ids, double[] weights, double total) {
+    }
+
+    /** The {@link Nucleus} of the logits in {@code logits[offset, offset + vocab)} under non-greedy {@code settings}. */
+    public static Nucleus nucleus(float[] logits, int offset, int vocab, SamplingSettings settings) {
         int[] order = rankedIds(logits, offset, vocab);
         int kept = settings.topK() == 0 ? vocab : Math.min(settings.topK(), vocab);
         double max = logits[offset + order[0]];
@@ -40,14 +64,7 @@ public final class Sampler {
         for (int i = 0; i < nucleus; i++) {
             nucleusTotal += probabilities[i];
         }
-        double target = random.nextDouble() * nucleusTotal;
-        for (int i = 0; i < nucleus; i++) {
-            target -= probabilities[i];
-            if (target < 0) {
-                return order[i];
-            }
-        }
-        return order[nucleus - 1];
+        return new Nucleus(Arrays.copyOf(order, nucleus), Arrays.copyOf(probabilities, nucleus), nucleusTotal);
     }
 
     /**

@@ -11,8 +11,8 @@ import java.util.random.RandomGenerator;
  * the temperature, softmax over the {@code topK} most likely tokens, cut to the smallest set (in
  * rank order) whose probability reaches {@code topP}, renormalized; every other token 0. Greedy
  * settings give a point mass on {@link Sampler#argmax}. The speculative sampling rule needs p(x)
- * for arbitrary x, which {@code Sampler} does not expose; this repeats its arithmetic step for
- * step (same ranking, ties to the lower id) so both describe one distribution.
+ * for arbitrary x: this spreads {@link Sampler#nucleus}, the very weights {@code Sampler} draws
+ * from, over the vocabulary.
  */
 public final class TargetDistribution {
     private TargetDistribution() {
@@ -25,30 +25,9 @@ public final class TargetDistribution {
             p[Sampler.argmax(logits, offset, vocab)] = 1;
             return p;
         }
-        int[] order = rankedIds(logits, offset, vocab);
-        int kept = settings.topK() == 0 ? vocab : Math.min(settings.topK(), vocab);
-        double max = logits[offset + order[0]];
-        double[] weights = new double[kept];
-        double total = 0;
-        for (int i = 0; i < kept; i++) {
-            weights[i] = Math.exp((logits[offset + order[i]] - max) / settings.temperature());
-            total += weights[i];
-        }
-        int nucleus = kept;
-        double cumulative = 0;
-        for (int i = 0; i < kept; i++) {
-            cumulative += weights[i] / total;
-            if (cumulative >= settings.topP()) {
-                nucleus = i + 1;
-                break;
-            }
-        }
-        double nucleusTotal = 0;
-        for (int i = 0; i < nucleus; i++) {
-            nucleusTotal += weights[i];
-        }
-        for (int i = 0; i < nucleus; i++) {
-            p[order[i]] = weights[i] / nucleusTotal;
+        Sampler.Nucleus nucleus = Sampler.nucleus(logits, offset, vocab, settings);
+        for (int i = 0; i < nucleus.ids().length; i++) {
+            p[nucleus.ids()[i]] = nucleus.weights()[i] / nucleus.total();
         }
         return p;
     }
@@ -80,19 +59,4 @@ public final class TargetDistribution {
         return last;
     }
 
-    /** Token ids by logit, highest first, ties to the lower id: the order {@code Sampler} cuts top-k and top-p in. */
-    private static int[] rankedIds(float[] logits, int offset, int vocab) {
-        long[] keys = new long[vocab];
-        for (int id = 0; id < vocab; id++) {
-            int bits = Float.floatToIntBits(logits[offset + id]);
-            int ascending = bits ^ ((bits >> 31) & 0x7FFFFFFF); // float order as signed-int order
-            keys[id] = ((long) ~ascending << 32) | id;
-        }
-        Arrays.sort(keys);
-        int[] ids = new int[vocab];
-        for (int i = 0; i < vocab; i++) {
-            ids[i] = (int) keys[i];
-        }
-        return ids;
-    }
 }
