@@ -3,7 +3,6 @@ package org.farnode.app.speculative;
 import org.farnode.app.gateway.Sampler;
 import org.farnode.app.gateway.SamplingSettings;
 
-import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
