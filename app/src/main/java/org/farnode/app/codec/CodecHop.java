@@ -44,6 +44,11 @@ public final class CodecHop implements ShardStage {
     }
 
     @Override
+    public void forgetBeforeNextWindow(int length) {
+        inner.forgetBeforeNextWindow(length);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

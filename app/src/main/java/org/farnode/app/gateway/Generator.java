@@ -132,7 +132,8 @@ public final class Generator {
      * The greedy decode loop with speculation. A round emits the model's next token, sends it with
      * a draft of k more through the route in one window, keeps the drafts the model agrees with
      * (each equal to the argmax after the ones before it) and the model's own token after them, and
-     * truncates every stage's cache to the kept positions. Tokens come out exactly as without.
+     * has every stage forget the rest (a node when the next window arrives, so it costs no trip).
+     * Tokens come out exactly as without.
      */
     private GenerationResult.StopReason speculate(int[] prompted, float[] logits, int maxTokens,
                                                   org.farnode.app.speculative.Speculation speculation, List<Integer> generated,
@@ -168,7 +169,7 @@ public final class Generator {
             int kept = verdict.accepted() + 1; // the token sent first, then the accepted drafts
             if (kept < window.length) {
                 for (ShardStage stage : route) {
-                    stage.truncate(position + kept);
+                    stage.forgetBeforeNextWindow(position + kept); // a remote stage folds this into the next window
                 }
             }
             position += kept;

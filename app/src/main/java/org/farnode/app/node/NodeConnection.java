@@ -165,14 +165,20 @@ final class NodeConnection {
         }
         int context = node.runner().config().contextLength();
         int cached = session.shard.length();
-        if (forward.positions() < 1 || forward.startPosition() != cached
+        if (forward.positions() < 1 || forward.startPosition() < 0 || forward.startPosition() > cached
                 || (long) forward.startPosition() + forward.positions() > context) {
             throw new ProtocolException(ErrorCode.WINDOW_OUT_OF_RANGE, "window of " + forward.positions()
                     + " positions from " + forward.startPosition() + " does not fit: the session holds " + cached
-                    + " positions, so a window must start at " + cached + ", have at least one position, and end by "
-                    + "the context length " + context);
+                    + " positions, so a window must start at " + cached + " (or before, which drops the positions from its start on)"
+                    + ", have at least one position, and end by the context length " + context);
         }
         HiddenStates input = decode(session, forward);
+        if (forward.startPosition() < cached) {
+            // A rewind: speculative decoding's rejected drafts dropped in the same trip as the next window.
+            session.shard.truncate(forward.startPosition());
+            node.kvBudget().release(session.reservedPositions - forward.startPosition());
+            session.reservedPositions = forward.startPosition();
+        }
         if (!node.kvBudget().tryReserve(forward.positions())) {
             throw new ProtocolException(ErrorCode.OUT_OF_CAPACITY, "this node's KV cache budget of "
                     + node.kvBudget().limitBytes() + " bytes is used up (" + node.kvBudget().freeBytes()

@@ -73,6 +73,11 @@ public final class RemoteShardStage implements ShardStage {
         return codec.decode(result.payload(), result.positions(), window.width(), layers().end());
     }
 
+    /** Nothing to send: the next Forward starts at {@code length}, and the node drops what follows when it arrives. */
+    @Override
+    public void forgetBeforeNextWindow(int length) {
+    }
+
     @Override
     public synchronized void truncate(int length) {
         PeerMessage reply = exchange(new Truncate(sessionId, length));

@@ -19,6 +19,15 @@ public interface ShardStage extends AutoCloseable {
     /** Forgets cached positions at and after {@code length}. */
     void truncate(int length);
 
+    /**
+     * Forgets cached positions at and after {@code length} before the next window, which will
+     * start there; a stage may fold this into that window rather than act now (a remote stage
+     * does: the node drops them when the window arrives, at no extra trip).
+     */
+    default void forgetBeforeNextWindow(int length) {
+        truncate(length);
+    }
+
     /** Ends the session and wipes its cache. */
     @Override
     void close();

@@ -88,6 +88,29 @@ class PeerRouteTest {
     }
 
     @Test
+    void aWindowThatStartsBeforeTheCachedPositionsDropsThemInTheSameTrip() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            PeerAddress peer = nodes.start(new LayerRange(0, 5));
+            GatewayModel gateway = new GatewayModel(nodes.model().weights(), nodes.ops());
+            try (PeerRoute route = PeerRoute.open(List.of(peer), nodes.modelId(), 5, new Fp32Codec(), TIMEOUT)) {
+                RemoteShardStage rewound = route.stages().getFirst();
+                rewound.forward(0, gateway.embed(new int[] {1, 400, 401, 77, 88})); // 77, 88: rejected drafts
+                rewound.forgetBeforeNextWindow(3);
+                long trips = rewound.traffic().windows();
+                float[] afterRewind = rewound.forward(3, gateway.embed(new int[] {402, 403})).values();
+                assertThat(rewound.traffic().windows()).as("one more window, no truncation trip").isEqualTo(trips + 1);
+                float[] later = rewound.forward(5, gateway.embed(new int[] {404})).values();
+                try (PeerRoute fresh = PeerRoute.open(List.of(peer), nodes.modelId(), 5, new Fp32Codec(), TIMEOUT)) {
+                    RemoteShardStage direct = fresh.stages().getFirst();
+                    direct.forward(0, gateway.embed(new int[] {1, 400, 401}));
+                    assertThat(afterRewind).containsExactly(direct.forward(3, gateway.embed(new int[] {402, 403})).values());
+                    assertThat(later).containsExactly(direct.forward(5, gateway.embed(new int[] {404})).values());
+                }
+            }
+        }
+    }
+
+    @Test
     void fp16HiddenStatesHalveTheWindowBytes() throws Exception {
         try (LocalNodes nodes = LocalNodes.stories260K()) {
             List<PeerAddress> peers = List.of(nodes.start(new LayerRange(0, 5)));
