@@ -192,12 +192,6 @@ final class BenchWanCommand implements Callable<Integer> {
     }
 
     private List<String> nodeArguments(int index, LayerRange layers, Path work) {
-        List<String> arguments = new ArrayList<>(List.of("--model", model.model.toString(), "--layers", layers.start() + ":" + layers.end(),
-                "--host", "127.0.0.1", "--port", "0", "--data-dir", work.resolve("node-" + (index + 1)).toString(),
-                "--stop-on-stdin-close", "--backend", "cpu", "--scm", scm.toString()));
-        if (model.tokenizer != null) {
-            arguments.addAll(List.of("--tokenizer", model.tokenizer.toString()));
-        }
-        return arguments;
+        return LocalNodeArguments.of(model, layers, work.resolve("node-" + (index + 1)), List.of("--backend", "cpu", "--scm", scm.toString()));
     }
 }

@@ -89,17 +89,11 @@ final class SwarmCommand implements Callable<Integer> {
     }
 
     private List<String> nodeArguments(int index, LayerRange layers, Path workDirectory) {
-        List<String> arguments = new ArrayList<>(List.of("--model", model.model.toString(),
-                "--layers", layers.start() + ":" + layers.end(), "--host", "127.0.0.1", "--port", "0",
-                "--data-dir", workDirectory.resolve("node-" + (index + 1)).toString(), "--stop-on-stdin-close"));
-        if (model.tokenizer != null) {
-            arguments.addAll(List.of("--tokenizer", model.tokenizer.toString()));
-        }
-        arguments.addAll(backendOptions.asArguments());
+        List<String> more = new ArrayList<>(backendOptions.asArguments());
         if (codecOptions.scm != null) {
-            arguments.addAll(List.of("--scm", codecOptions.scm.toString()));
+            more.addAll(List.of("--scm", codecOptions.scm.toString()));
         }
-        return arguments;
+        return LocalNodeArguments.of(model, layers, workDirectory.resolve("node-" + (index + 1)), more);
     }
 
     private static void stopAll(List<NodeProcess> nodes, PrintWriter err) throws InterruptedException {
