@@ -56,12 +56,6 @@ public final class BlockQuantizedCodec extends ChecksummedCodec {
 
     /** {@code count × dim} values in {@code format}'s bytes; non-finite values are refused with their place. */
     static byte[] encode(ActivationFormat format, float[] values, int dim, int count) {
-        for (int i = 0; i < dim * count; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new IllegalArgumentException("value " + values[i] + " (position " + i / dim + " of the window, index "
-                        + i % dim + ") cannot be quantized: only finite values can");
-            }
-        }
         byte[] bytes = new byte[Math.toIntExact(format.encodedBytes(dim, count))];
         ActivationQuantization.encode(format, values, dim, count, MemorySegment.ofArray(bytes));
         return bytes;

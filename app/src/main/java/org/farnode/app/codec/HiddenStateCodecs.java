@@ -3,7 +3,6 @@ package org.farnode.app.codec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.farnode.backend.ops.ActivationFormat;
 
 /**
  * The codecs this build knows, looked up by wire id or by name: fp32, fp16, int8 and int4
@@ -26,13 +25,7 @@ public final class HiddenStateCodecs {
     /** Every codec usable with {@code calibration}: the built-in ones, and the SCM ones when it is present. */
     public static List<HiddenStateCodec> available(Optional<CodecCalibration> calibration) {
         List<HiddenStateCodec> codecs = new ArrayList<>(BUILT_IN);
-        calibration.ifPresent(c -> {
-            codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT8));
-            codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT4));
-            codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.FP16));
-            codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT8, true));
-            codecs.add(new ScmCodec(c.codebook(), c.hash(), ActivationFormat.INT4, true));
-        });
+        calibration.ifPresent(c -> codecs.addAll(c.codecs()));
         return codecs;
     }
 

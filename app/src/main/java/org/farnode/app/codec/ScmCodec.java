@@ -34,7 +34,7 @@ public final class ScmCodec extends ChecksummedCodec {
     /** One scale per block of directions for the whole window ({@link WindowQuantization}), not one per position. */
     private final boolean windowScales;
     /** Each boundary's arrays, copied out of the codebook once (its accessors copy on every call). */
-    private final java.util.Map<Integer, Projection> projections = new java.util.HashMap<>();
+    private final java.util.Map<Integer, Projection> projections;
 
     /** {@code scales}: what a coefficient is divided by before quantizing, its direction's deviation (1 where it has none). */
     private record Projection(int rank, int[] outliers, float[] mean, float[] basis, float[] scales) {
@@ -50,6 +50,11 @@ public final class ScmCodec extends ChecksummedCodec {
      * of a window: scm8w, scm4w); for one position it costs what the per-position coding does.
      */
     public ScmCodec(ScmCodebook codebook, byte[] codebookHash, ActivationFormat format, boolean windowScales) {
+        this(codebook, codebookHash, projections(codebook), format, windowScales);
+    }
+
+    private ScmCodec(ScmCodebook codebook, byte[] codebookHash, java.util.Map<Integer, Projection> projections, ActivationFormat format,
+                     boolean windowScales) {
         if (format != ActivationFormat.INT8 && format != ActivationFormat.INT4 && format != ActivationFormat.FP16
                 || windowScales && format == ActivationFormat.FP16) {
             throw new IllegalArgumentException("SCM codes coefficients as int8, int4 or fp16 (shared window scales: int8 or int4), not "
@@ -59,6 +64,16 @@ public final class ScmCodec extends ChecksummedCodec {
         this.codebook = codebook;
         this.codebookHash = codebookHash.clone();
         this.format = format;
+        this.projections = projections;
+    }
+
+    /** The same codebook coded another way, sharing this codec's copies of its arrays (a wide codebook is large). */
+    public ScmCodec coding(ActivationFormat format, boolean windowScales) {
+        return new ScmCodec(codebook, codebookHash, projections, format, windowScales);
+    }
+
+    private static java.util.Map<Integer, Projection> projections(ScmCodebook codebook) {
+        java.util.Map<Integer, Projection> projections = new java.util.HashMap<>();
         for (ScmBoundary b : codebook.boundaries()) {
             float[] scales = b.deviations();
             for (int i = 0; i < scales.length; i++) {
@@ -66,6 +81,7 @@ public final class ScmCodec extends ChecksummedCodec {
             }
             projections.put(b.boundary(), new Projection(b.rank(), b.outliers(), b.mean(), b.basis(), scales));
         }
+        return java.util.Map.copyOf(projections);
     }
 
     @Override

@@ -97,11 +97,6 @@ public final class CodecEvaluation {
         }
     }
 
-    /** The uncompressed run: fp32 is exact. */
-    public Run reference(int[] tokens) {
-        return run(tokens, new Fp32Codec());
-    }
-
     /**
      * Logits per position and the payload bytes of every crossing (into a hop or back out of it);
      * {@code bytes / crossings} is the bytes one position costs on one hop in one direction.

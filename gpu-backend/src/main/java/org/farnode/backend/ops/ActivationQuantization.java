@@ -123,7 +123,7 @@ public final class ActivationQuantization {
             }
             return;
         }
-        requireFinite(x, n);
+        requireFinite(x, dim, count);
         int blocks = ActivationFormat.blocksPerPosition(dim);
         long quants = format.scaleBytes(dim, count);
         float[] scales = new float[blocks];
@@ -197,10 +197,11 @@ public final class ActivationQuantization {
         }
     }
 
-    private static void requireFinite(float[] x, int n) {
-        for (int i = 0; i < n; i++) {
+    private static void requireFinite(float[] x, int dim, int count) {
+        for (int i = 0; i < dim * count; i++) {
             if (!Float.isFinite(x[i])) {
-                throw new IllegalArgumentException("blockwise codecs take finite values; value " + i + " is " + x[i]);
+                throw new IllegalArgumentException("blockwise codecs take finite values; value " + i + " is " + x[i] + " (position "
+                        + i / dim + " of the window, index " + i % dim + ")");
             }
         }
     }
