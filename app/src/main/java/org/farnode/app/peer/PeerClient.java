@@ -15,9 +15,14 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,9 +40,10 @@ import org.farnode.app.shard.LayerRange;
 
 /**
  * The gateway's connection to one node: TLS pinned to the node id it asked for, the handshake,
- * and request/reply matching for any number of sessions (each has at most one request in flight).
- * When the connection drops, every waiting request fails with a message naming the node and the
- * layers it served.
+ * and request/reply matching for any number of sessions. A node answers a session's requests in
+ * the order they came, so a session may have several in flight (a prompt's windows, pipelined)
+ * and each reply goes to the oldest request of its session still waiting. When the connection
+ * drops, every waiting request fails with a message naming the node and the layers it served.
  */
 public final class PeerClient implements AutoCloseable {
     /** Largest frame the gateway accepts from a node. */
@@ -47,7 +53,8 @@ public final class PeerClient implements AutoCloseable {
     private final PeerAddress address;
     private final Duration timeout;
     private final EventLoopGroup loop;
-    private final Map<Long, CompletableFuture<PeerMessage>> waiting = new ConcurrentHashMap<>();
+    /** Per session, its requests awaiting replies, oldest first. Guarded by itself. */
+    private final Map<Long, Queue<CompletableFuture<PeerMessage>>> waiting = new HashMap<>();
     private final CompletableFuture<PeerMessage> handshake = new CompletableFuture<>();
     private volatile Channel channel;
     private volatile Welcome welcome;
@@ -130,41 +137,81 @@ public final class PeerClient implements AutoCloseable {
         long id;
         do {
             id = SESSION_IDS.nextLong();
-        } while (id == 0 || waiting.containsKey(id));
+        } while (id == 0 || hasSession(id));
         return RemoteShardStage.open(this, id, codec);
     }
 
-    /** Sends {@code request} and waits for the node's reply to that session. */
+    private boolean hasSession(long id) {
+        synchronized (waiting) {
+            return waiting.containsKey(id);
+        }
+    }
+
+    /** Sends {@code request} and waits for the node's reply to it. */
     PeerMessage request(PeerMessage request) {
+        return await(send(request), request.getClass().getSimpleName());
+    }
+
+    /**
+     * Sends {@code request} without waiting; the future completes with the node's reply, or fails
+     * with a {@link PeerException} for an error reply, a lost connection, or no answer within the
+     * timeout (counted from now, so it includes the session's requests queued before this one).
+     */
+    CompletableFuture<PeerMessage> requestAsync(PeerMessage request) {
+        String what = request.getClass().getSimpleName();
+        return send(request).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((message, error) -> answer(message, error, what));
+    }
+
+    /** Waits for a future of {@link #requestAsync}, rethrowing its failure as it is. */
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private CompletableFuture<PeerMessage> send(PeerMessage request) {
         CompletableFuture<PeerMessage> reply = new CompletableFuture<>();
-        if (waiting.putIfAbsent(request.sessionId(), reply) != null) {
-            throw new IllegalStateException("session " + request.sessionId() + " already has a request in flight");
+        // Queue and write under one lock: the order of a session's queue is the order its requests go out.
+        synchronized (waiting) {
+            String lost = lostReason;
+            if (lost != null) {
+                reply.completeExceptionally(new PeerException(lost, (ErrorCode) null));
+                return reply;
+            }
+            waiting.computeIfAbsent(request.sessionId(), id -> new ArrayDeque<>()).add(reply);
+            channel.writeAndFlush(request);
         }
-        String lost = lostReason;
-        if (lost != null) {
-            waiting.remove(request.sessionId());
-            throw new PeerException(lost, (ErrorCode) null);
-        }
-        channel.writeAndFlush(request);
-        return await(reply, request.getClass().getSimpleName());
+        return reply;
     }
 
     private PeerMessage await(CompletableFuture<PeerMessage> reply, String what) {
         try {
-            PeerMessage message = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (message instanceof ErrorReply error) {
-                throw new PeerException(describe() + " refused " + what + ": " + error.message() + " [" + error.code() + "]",
-                        error.code());
-            }
-            return message;
-        } catch (TimeoutException e) {
-            throw new PeerException(describe() + " did not answer " + what + " within " + timeout.toSeconds() + " s", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof PeerException p ? p : new PeerException(describe() + ": " + e.getCause(), e.getCause());
+            return answer(reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS), null, what);
+        } catch (TimeoutException | ExecutionException e) {
+            return answer(null, e, what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerException("interrupted while waiting for " + describe(), e);
         }
+    }
+
+    /** The reply to {@code what}, or the {@link PeerException} that says why there is none. */
+    private PeerMessage answer(PeerMessage message, Throwable error, String what) {
+        Throwable cause = error instanceof ExecutionException || error instanceof CompletionException ? error.getCause() : error;
+        if (cause instanceof TimeoutException) {
+            throw new PeerException(describe() + " did not answer " + what + " within " + timeout.toSeconds() + " s", cause);
+        }
+        if (cause != null) {
+            throw cause instanceof PeerException p ? p : new PeerException(describe() + ": " + cause, cause);
+        }
+        if (message instanceof ErrorReply reply) {
+            throw new PeerException(describe() + " refused " + what + ": " + reply.message() + " [" + reply.code() + "]",
+                    reply.code());
+        }
+        return message;
     }
 
     @Override
@@ -196,9 +243,16 @@ public final class PeerClient implements AutoCloseable {
                 }
                 return;
             }
-            CompletableFuture<PeerMessage> reply = waiting.remove(message.sessionId());
+            CompletableFuture<PeerMessage> reply;
+            synchronized (waiting) {
+                Queue<CompletableFuture<PeerMessage>> queue = waiting.get(message.sessionId());
+                reply = queue == null ? null : queue.poll();
+                if (queue != null && queue.isEmpty()) {
+                    waiting.remove(message.sessionId());
+                }
+            }
             if (reply != null) {
-                reply.complete(message);
+                reply.complete(message); // outside the lock: the reply's callbacks may send the next hop's window
             }
         }
 
@@ -206,11 +260,15 @@ public final class PeerClient implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) {
             String reason = lostReason != null ? lostReason
                     : "lost the connection to " + describe() + (welcome == null ? "" : "; layers " + layers() + " are unavailable");
-            lostReason = reason;
             PeerException lost = new PeerException(reason, (ErrorCode) null);
+            List<CompletableFuture<PeerMessage>> failed = new ArrayList<>();
+            synchronized (waiting) {
+                lostReason = reason;
+                waiting.values().forEach(failed::addAll);
+                waiting.clear();
+            }
             handshake.completeExceptionally(lost);
-            waiting.values().forEach(reply -> reply.completeExceptionally(lost));
-            waiting.clear();
+            failed.forEach(reply -> reply.completeExceptionally(lost));
         }
 
         @Override

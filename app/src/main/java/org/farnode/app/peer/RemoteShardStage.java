@@ -1,5 +1,6 @@
 package org.farnode.app.peer;
 
+import java.util.concurrent.CompletableFuture;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.protocol.ErrorCode;
 import org.farnode.app.protocol.MessageCodec;
@@ -24,6 +25,8 @@ public final class RemoteShardStage implements ShardStage {
     private final PeerClient peer;
     private final long sessionId;
     private final HiddenStateCodec codec;
+    /** Guards the traffic counts, which replies update on the connection's thread. */
+    private final Object counts = new Object();
     private long bytesSent;
     private long bytesReceived;
     private int windows;
@@ -59,18 +62,32 @@ public final class RemoteShardStage implements ShardStage {
     }
 
     @Override
-    public synchronized HiddenStates forward(int startPosition, HiddenStates window) {
+    public HiddenStates forward(int startPosition, HiddenStates window) {
+        return PeerClient.join(forwardAsync(startPosition, window));
+    }
+
+    /** Sends the window at once; the result comes when the node's reply does (windows sent back to back queue on the node). */
+    @Override
+    public CompletableFuture<HiddenStates> forwardAsync(int startPosition, HiddenStates window) {
         long start = System.nanoTime();
-        PeerMessage reply = exchange(new Forward(sessionId, startPosition, window.positions(), codec.id(), codec.encode(window, layers().start())));
-        waitNanos += System.nanoTime() - start;
-        if (!(reply instanceof ForwardResult result) || result.startPosition() != startPosition
-                || result.positions() != window.positions() || result.codecId() != codec.id()) {
-            throw new PeerException(peer.describe() + " answered a window of " + window.positions() + " positions from "
-                    + startPosition + " with " + reply, ErrorCode.MALFORMED_FRAME);
+        Forward request = new Forward(sessionId, startPosition, window.positions(), codec.id(), codec.encode(window, layers().start()));
+        synchronized (counts) {
+            bytesSent += MessageCodec.frameSize(request);
         }
-        windows++;
-        positions += window.positions();
-        return codec.decode(result.payload(), result.positions(), window.width(), layers().end());
+        return peer.requestAsync(request).thenApply(reply -> {
+            if (!(reply instanceof ForwardResult result) || result.startPosition() != startPosition
+                    || result.positions() != window.positions() || result.codecId() != codec.id()) {
+                throw new PeerException(peer.describe() + " answered a window of " + window.positions() + " positions from "
+                        + startPosition + " with " + reply, ErrorCode.MALFORMED_FRAME);
+            }
+            synchronized (counts) {
+                bytesReceived += MessageCodec.frameSize(reply);
+                waitNanos += System.nanoTime() - start;
+                windows++;
+                positions += window.positions();
+            }
+            return codec.decode(result.payload(), result.positions(), window.width(), layers().end());
+        });
     }
 
     /** Nothing to send: the next Forward starts at {@code length}, and the node drops what follows when it arrives. */
@@ -79,7 +96,7 @@ public final class RemoteShardStage implements ShardStage {
     }
 
     @Override
-    public synchronized void truncate(int length) {
+    public void truncate(int length) {
         PeerMessage reply = exchange(new Truncate(sessionId, length));
         if (!(reply instanceof Truncated t) || t.length() != length) {
             throw new PeerException(peer.describe() + " answered a truncation to " + length + " with " + reply, ErrorCode.MALFORMED_FRAME);
@@ -94,7 +111,9 @@ public final class RemoteShardStage implements ShardStage {
         }
         closed = true;
         PeerMessage request = new CloseSession(sessionId);
-        bytesSent += MessageCodec.frameSize(request);
+        synchronized (counts) {
+            bytesSent += MessageCodec.frameSize(request);
+        }
         PeerMessage reply = peer.request(request);
         if (reply instanceof SessionClosed report) {
             closedByNode = report;
@@ -102,8 +121,10 @@ public final class RemoteShardStage implements ShardStage {
     }
 
     /** The gateway's count of this session's traffic on this hop. */
-    public synchronized HopTraffic traffic() {
-        return new HopTraffic(bytesSent, bytesReceived, windows, positions, waitNanos);
+    public HopTraffic traffic() {
+        synchronized (counts) {
+            return new HopTraffic(bytesSent, bytesReceived, windows, positions, waitNanos);
+        }
     }
 
     /** The node's own count, as reported when the session closed (null before {@link #close}). */
@@ -112,9 +133,13 @@ public final class RemoteShardStage implements ShardStage {
     }
 
     private PeerMessage exchange(PeerMessage request) {
-        bytesSent += MessageCodec.frameSize(request);
+        synchronized (counts) {
+            bytesSent += MessageCodec.frameSize(request);
+        }
         PeerMessage reply = peer.request(request);
-        bytesReceived += MessageCodec.frameSize(reply);
+        synchronized (counts) {
+            bytesReceived += MessageCodec.frameSize(reply);
+        }
         return reply;
     }
 }

@@ -1,5 +1,7 @@
 package org.farnode.app.shard;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * One session's view of one shard on its route: push a window of hidden states through the
  * shard's layers. Implemented in-process by {@link ShardSession} and, across the network, by the
@@ -15,6 +17,20 @@ public interface ShardStage extends AutoCloseable {
      * {@code startPosition} must equal the number of positions already cached.
      */
     HiddenStates forward(int startPosition, HiddenStates window);
+
+    /**
+     * {@link #forward} without waiting where the stage can: a remote stage sends the window and
+     * returns, so the gateway can send the next window before this one comes back (the windows of
+     * a long prompt then overlap on the links and hops). A local stage computes before it returns.
+     * Windows must still be sent in position order.
+     */
+    default CompletableFuture<HiddenStates> forwardAsync(int startPosition, HiddenStates window) {
+        try {
+            return CompletableFuture.completedFuture(forward(startPosition, window));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Forgets cached positions at and after {@code length}. */
     void truncate(int length);

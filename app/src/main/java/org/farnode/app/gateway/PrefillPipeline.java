@@ -1,0 +1,57 @@
+package org.farnode.app.gateway;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.farnode.app.shard.HiddenStates;
+import org.farnode.app.shard.ShardStage;
+
+/**
+ * Sends a prompt through the route in windows without waiting for a window to come back before
+ * the next goes out. The gateway is the centre of a star, so a window goes to hop 1, comes back,
+ * goes to hop 2, and so on: with a window per hop in flight at once, one hop computes window w
+ * while the link to the next carries window w − 1 and the first link already carries w + 1. A
+ * long prompt's time on a slow link then approaches one link's transfer of the whole prompt plus
+ * one trip, rather than the sum over every hop.
+ *
+ * <p>A hop must receive a session's windows in position order. A window goes to hop h only when
+ * it has come back from hop h − 1 and the window before it has gone to hop h: replies of
+ * different hops complete on different threads, so their order alone would not guarantee it.
+ */
+final class PrefillPipeline {
+    private PrefillPipeline() {
+    }
+
+    /**
+     * Runs {@code prompt} through every stage of {@code route} in windows of at most {@code window}
+     * positions and returns the last window's output (the hidden states the first generated token
+     * is predicted from).
+     */
+    static HiddenStates run(GatewayModel gateway, List<ShardStage> route, int[] prompt, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("a prefill window needs at least 1 position, got " + window);
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] sentToHop = new CompletableFuture[route.size()];
+        Arrays.fill(sentToHop, CompletableFuture.completedFuture(null));
+        CompletableFuture<HiddenStates> last = null;
+        for (int from = 0, to; from < prompt.length; from = to) {
+            int start = from;
+            to = from + Math.min(window, prompt.length - from);
+            CompletableFuture<HiddenStates> states = CompletableFuture.completedFuture(gateway.embed(Arrays.copyOfRange(prompt, from, to)));
+            for (int hop = 0; hop < route.size(); hop++) {
+                ShardStage stage = route.get(hop);
+                CompletableFuture<CompletableFuture<HiddenStates>> sent =
+                        states.thenCombine(sentToHop[hop], (input, previousSent) -> stage.forwardAsync(start, input));
+                sentToHop[hop] = sent.thenApply(reply -> null);
+                states = sent.thenCompose(reply -> reply);
+            }
+            last = states;
+        }
+        try {
+            return last.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+}
