@@ -134,18 +134,8 @@ public final class ScmCodec extends ChecksummedCodec {
         if (rank == 0) {
             return;
         }
-        float[] mean = projection.mean;
-        float[] basis = projection.basis;
-        float[] coefficients = new float[states.positions() * rank];
-        for (int p = 0; p < states.positions(); p++) {
-            for (int i = 0; i < rank; i++) {
-                double sum = 0;
-                for (int j = 0; j < width; j++) {
-                    sum += (double) basis[i * width + j] * (h[p * width + j] - mean[j]);
-                }
-                coefficients[p * rank + i] = (float) (sum / projection.scales[i]);
-            }
-        }
+        float[] coefficients = ProjectionKernels.project(h, states.positions(), width, projection.mean, projection.basis,
+                projection.scales, rank);
         if (windowScales) {
             WindowQuantization.encode(format, coefficients, rank, states.positions(), out);
         } else {
@@ -164,21 +154,8 @@ public final class ScmCodec extends ChecksummedCodec {
         int rank = projection.rank;
         float[] coefficients = rank == 0 ? new float[0]
                 : windowScales ? WindowQuantization.decode(format, in, rank, positions) : BlockQuantizedCodec.decode(format, in, rank, positions);
-        float[] mean = projection.mean;
-        float[] basis = projection.basis;
-        float[] h = new float[positions * width];
-        double[] row = new double[width];
+        float[] h = ProjectionKernels.reconstruct(coefficients, positions, width, projection.mean, projection.basis, projection.scales, rank);
         for (int p = 0; p < positions; p++) {
-            java.util.Arrays.fill(row, 0);
-            for (int i = 0; i < rank; i++) {
-                double c = (double) coefficients[p * rank + i] * projection.scales[i];
-                for (int j = 0; j < width; j++) {
-                    row[j] += c * basis[i * width + j];
-                }
-            }
-            for (int j = 0; j < width; j++) {
-                h[p * width + j] = (float) (mean[j] + row[j]);
-            }
             for (int k = 0; k < outliers.length; k++) {
                 h[p * width + outliers[k]] = exact[p * outliers.length + k];
             }
