@@ -1,13 +1,17 @@
 package org.farnode.app.gateway;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.farnode.app.model.tokenizer.StreamingDecoder;
 import org.farnode.app.model.tokenizer.Tokenizer;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardStage;
-
-import java.util.ArrayList;
-import java.util.List;
+import org.farnode.app.speculative.Draft;
+import org.farnode.app.speculative.Speculation;
+import org.farnode.app.speculative.Verdict;
+import org.farnode.app.speculative.WindowVerification;
 
 /**
  * Drives one generation session: tokenizes on the gateway, pushes windows of hidden states
@@ -15,18 +19,30 @@ import java.util.List;
  * generation is this same loop over one local stage that covers every layer.
  */
 public final class Generator {
-    /** Prompt positions sent through the route per window during prefill. */
+    /** Prompt positions sent through the route per window during prefill, the windows pipelined ({@link PrefillPipeline}). */
     public static final int PREFILL_WINDOW = 64;
+    /** A prefill window as long as any prompt: the whole prompt in one window, hop after hop, as most systems send it. */
+    public static final int WHOLE_PROMPT = Integer.MAX_VALUE;
 
     private final GatewayModel gateway;
     private final Tokenizer tokenizer;
     private final List<ShardStage> route;
+    private final int prefillWindow;
 
     public Generator(GatewayModel gateway, Tokenizer tokenizer, List<ShardStage> route) {
+        this(gateway, tokenizer, route, PREFILL_WINDOW);
+    }
+
+    /** As {@link #Generator(GatewayModel, Tokenizer, List)}, sending a prompt in windows of at most {@code prefillWindow} positions. */
+    public Generator(GatewayModel gateway, Tokenizer tokenizer, List<ShardStage> route, int prefillWindow) {
         LayerRange.requireChain(route.stream().map(ShardStage::layers).toList(), gateway.config().blockCount());
+        if (prefillWindow < 1) {
+            throw new IllegalArgumentException("the prefill window must be at least 1 position, got " + prefillWindow);
+        }
         this.gateway = gateway;
         this.tokenizer = tokenizer;
         this.route = List.copyOf(route);
+        this.prefillWindow = prefillWindow;
     }
 
     /**
@@ -60,17 +76,14 @@ public final class Generator {
     }
 
     /**
-     * As {@link #generate(int[], int, SamplingSettings, TokenListener)}; with {@code speculation}
-     * (greedy decoding only, for now), each trip through the route carries the next token and a
-     * draft of the ones after it, and the route keeps the longest prefix the model agrees with:
-     * the same tokens as without it, in fewer trips.
+     * As {@link #generate(int[], int, SamplingSettings, TokenListener)}; with {@code speculation},
+     * each trip through the route carries the next token and a draft of the ones after it, and the
+     * route keeps the longest prefix the model agrees with. Greedy: the same tokens as without it,
+     * in fewer trips. Sampling: tokens from the same distribution as without it (the speculative
+     * sampling rule), though not the same tokens for a seed, as the rule draws its own numbers.
      */
     public GenerationResult generate(int[] prompted, int maxTokens, SamplingSettings sampling, TokenListener listener,
-                                     org.farnode.app.speculative.Speculation speculation) {
-        if (speculation != null && sampling.temperature() != 0) {
-            throw new IllegalArgumentException("speculation works with greedy decoding (--temperature 0) for now; the sampling "
-                    + "acceptance rule exists but is not wired into generation yet");
-        }
+                                     Speculation speculation) {
         int context = gateway.config().contextLength();
         if (prompted.length == 0 || prompted.length >= context) {
             throw new IllegalArgumentException("a prompt needs between 1 and " + (context - 1) + " tokens, got " + prompted.length);
@@ -86,12 +99,7 @@ public final class Generator {
         int vocab = gateway.config().vocabularySize();
 
         long start = System.nanoTime();
-        float[] logits = null;
-        for (int from = 0; from < prompted.length; from += PREFILL_WINDOW) {
-            int to = Math.min(prompted.length, from + PREFILL_WINDOW);
-            HiddenStates last = pushThroughRoute(from, java.util.Arrays.copyOfRange(prompted, from, to)).last();
-            logits = gateway.logits(last);
-        }
+        float[] logits = gateway.logits(PrefillPipeline.run(gateway, route, prompted, prefillWindow).last());
         long prefillNanos = System.nanoTime() - start;
 
         List<Integer> generated = new ArrayList<>();
@@ -99,7 +107,7 @@ public final class Generator {
         long decodeStart = System.nanoTime();
         int position = prompted.length;
         if (speculation != null) {
-            reason = speculate(prompted, logits, maxTokens, speculation, generated, decoder, listener);
+            reason = speculate(prompted, logits, maxTokens, sampling, speculation, generated, decoder, listener);
         }
         while (speculation == null && generated.size() < maxTokens) {
             int next = sampler.sample(logits, 0, vocab);
@@ -129,19 +137,19 @@ public final class Generator {
     }
 
     /**
-     * The greedy decode loop with speculation. A round emits the model's next token, sends it with
-     * a draft of k more through the route in one window, keeps the drafts the model agrees with
-     * (each equal to the argmax after the ones before it) and the model's own token after them, and
-     * has every stage forget the rest (a node when the next window arrives, so it costs no trip).
-     * Tokens come out exactly as without.
+     * The decode loop with speculation. A round emits the model's next token, sends it with a draft
+     * of k more through the route in one window, keeps the drafts the model agrees with
+     * ({@link WindowVerification}) and the model's own token after them, and has every stage forget
+     * the rest (a node when the next window arrives, so it costs no trip).
      */
-    private GenerationResult.StopReason speculate(int[] prompted, float[] logits, int maxTokens,
-                                                  org.farnode.app.speculative.Speculation speculation, List<Integer> generated,
+    private GenerationResult.StopReason speculate(int[] prompted, float[] logits, int maxTokens, SamplingSettings sampling,
+                                                  Speculation speculation, List<Integer> generated,
                                                   StreamingDecoder decoder, TokenListener listener) {
         int context = gateway.config().contextLength();
         int vocab = gateway.config().vocabularySize();
         int position = prompted.length;
-        int next = Sampler.argmax(logits, 0, vocab);
+        SplittableRandom random = new SplittableRandom(sampling.seed());
+        int next = WindowVerification.firstToken(logits, vocab, sampling, random);
         while (true) {
             if (next == tokenizer.eosId() || next == tokenizer.bosId()) {
                 return GenerationResult.StopReason.END_OF_TEXT;
@@ -159,13 +167,13 @@ public final class Generator {
             for (int i = 0; i < generated.size(); i++) {
                 history[prompted.length + i] = generated.get(i);
             }
-            int[] drafted = speculation.draft(history, context - position - 1).tokens();
-            int[] window = new int[drafted.length + 1];
+            Draft draft = speculation.draft(history, context - position - 1);
+            int[] window = new int[draft.length() + 1];
             window[0] = next;
-            System.arraycopy(drafted, 0, window, 1, drafted.length);
+            System.arraycopy(draft.tokens(), 0, window, 1, draft.length());
             float[] windowLogits = gateway.logits(pushThroughRoute(position, window));
-            org.farnode.app.speculative.Verdict verdict = org.farnode.app.speculative.GreedyAcceptance.accept(drafted, windowLogits, vocab);
-            speculation.record(drafted.length, verdict);
+            Verdict verdict = WindowVerification.verdict(draft, windowLogits, vocab, sampling, random);
+            speculation.record(draft.length(), verdict);
             int kept = verdict.accepted() + 1; // the token sent first, then the accepted drafts
             if (kept < window.length) {
                 for (ShardStage stage : route) {

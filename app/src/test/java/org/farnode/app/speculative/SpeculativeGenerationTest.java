@@ -75,15 +75,4 @@ class SpeculativeGenerationTest {
             }
         }
     }
-
-    @Test
-    void speculationWithSamplingIsRefusedForNow() throws Exception {
-        try (LoadedModel loaded = LoadedModel.open(Stories260K.gguf(), null); CpuOps ops = new CpuOps(2)) {
-            ShardStage stage = new ShardRunner(loaded.weights(), LayerRange.all(5), ops).openSession();
-            Generator generator = new Generator(new GatewayModel(loaded.weights(), ops), loaded.tokenizer(), List.of(stage));
-            assertThatThrownBy(() -> generator.generate(generator.promptTokens(""), 5, new SamplingSettings(0.8f, 40, 0.95f, 1),
-                    (id, text) -> { }, Speculation.promptLookup(4))).hasMessageContaining("greedy");
-            stage.close();
-        }
-    }
 }
