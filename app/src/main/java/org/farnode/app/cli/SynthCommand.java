@@ -23,7 +23,9 @@ final class SynthCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--shape", defaultValue = "tinyllama",
-            description = "tinyllama (dim 2048, ffn 5632, 22 layers, 32 heads, 4 KV heads, vocab 32000) or small (default: ${DEFAULT-VALUE}).")
+            description = "tinyllama (dim 2048, ffn 5632, 22 layers, 32 heads, 4 KV heads, vocab 32000), wide (TinyLlama's width "
+                    + "with 4 layers and ffn 512: hidden states as large, far less compute; for link benchmarks) or small "
+                    + "(default: ${DEFAULT-VALUE}).")
     String shape;
 
     @Option(names = "--type", defaultValue = "Q8_0", description = "Weight type: F32, F16, BF16, Q8_0 or Q4_0 (default: ${DEFAULT-VALUE}).")
@@ -44,8 +46,9 @@ final class SynthCommand implements Callable<Integer> {
                 .orElseThrow(() -> new IllegalArgumentException("--type " + type + " is not one of " + WEIGHT_TYPES));
         SyntheticLlama model = switch (shape.toLowerCase()) {
             case "tinyllama" -> SyntheticLlama.tinyLlamaShape(weightType);
+            case "wide" -> SyntheticLlama.wide(weightType);
             case "small" -> SyntheticLlama.small(weightType);
-            default -> throw new IllegalArgumentException("--shape " + shape + " is not one of: tinyllama, small");
+            default -> throw new IllegalArgumentException("--shape " + shape + " is not one of: tinyllama, wide, small");
         };
         if (Files.exists(out) && !force) {
             throw new IllegalArgumentException(out + " already exists (add --force to overwrite)");

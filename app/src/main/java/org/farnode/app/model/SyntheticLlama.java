@@ -72,6 +72,15 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
         return new SyntheticLlama(2048, 5632, 22, 32, 4, 32000, 2048, 10000f, 1e-5f, weightType, false, 0);
     }
 
+    /**
+     * TinyLlama's width (dim 2048, 32 heads, 4 KV heads, vocab 32000, context 2048) with 4 layers and
+     * an FFN of 512: hidden states as large as TinyLlama's for a tenth of its compute per layer, so
+     * that a benchmark of links on a small machine measures the links rather than the cores.
+     */
+    public static SyntheticLlama wide(GgmlType weightType) {
+        return new SyntheticLlama(2048, 512, 4, 32, 4, 32000, 2048, 10000f, 1e-5f, weightType, false, 0);
+    }
+
     /** A model of a few hundred KB for unit tests: dim 64, FFN 192, 2 layers, 4 heads, 2 KV heads, vocab 300. */
     public static SyntheticLlama small(GgmlType weightType) {
         return new SyntheticLlama(64, 192, 2, 4, 2, 300, 128, 10000f, 1e-5f, weightType, false, 0);
