@@ -1,6 +1,7 @@
 package org.farnode.app.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import org.farnode.app.gateway.GatewayModel;
 import org.farnode.app.gateway.GenerationResult;
@@ -35,9 +36,17 @@ final class GenerationOptions {
     private long usedSeed;
 
     @Option(names = "--speculate", defaultValue = "none",
-            description = "Draft tokens and verify them in one trip: none, or prompt-lookup (n-grams of the text so far); greedy only "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Draft tokens and verify them in one trip: none, prompt-lookup (n-grams of the text so far), or draft-model "
+                    + "(a small model run here: --draft-model, --draft-layers); greedy only (default: ${DEFAULT-VALUE}).")
     String speculate;
+
+    @Option(names = "--draft-model", description = "With --speculate draft-model: a GGUF model with the target's tokenizer "
+            + "(default: the target's own file, which then needs --draft-layers).")
+    Path draftModel;
+
+    @Option(names = "--draft-layers", description = "With --speculate draft-model: how many of the draft model's layers run, from "
+            + "the first, before its LM head (default: all of them).")
+    Integer draftLayers;
 
     @Option(names = "--draft-max", defaultValue = "8", description = "Most drafted tokens per trip with --speculate (default: ${DEFAULT-VALUE}).")
     int draftMax;
@@ -49,9 +58,10 @@ final class GenerationOptions {
         if (maxTokens < 0) {
             throw new IllegalArgumentException("--max-tokens must be >= 0, got " + maxTokens);
         }
-        if (!speculate.equals("none") && !speculate.equals("prompt-lookup")) {
-            throw new IllegalArgumentException("--speculate takes none or prompt-lookup, got '" + speculate + "'");
+        if (!List.of("none", "prompt-lookup", "draft-model").contains(speculate)) {
+            throw new IllegalArgumentException("--speculate takes none, prompt-lookup or draft-model, got '" + speculate + "'");
         }
+        checkDraftModelOptions();
         if (draftMax < 1 || draftMax > 64) {
             throw new IllegalArgumentException("--draft-max must be 1..64, got " + draftMax);
         }
@@ -60,6 +70,23 @@ final class GenerationOptions {
         }
         usedSeed = seed != null ? seed : System.nanoTime();
         return new SamplingSettings(temperature, topK, topP, usedSeed);
+    }
+
+    private void checkDraftModelOptions() {
+        if (!speculate.equals("draft-model")) {
+            if (draftModel != null || draftLayers != null) {
+                throw new IllegalArgumentException("--draft-model and --draft-layers go with --speculate draft-model");
+            }
+            return;
+        }
+        if (draftLayers != null && draftLayers < 1) {
+            throw new IllegalArgumentException("--draft-layers must be >= 1, got " + draftLayers);
+        }
+        if (draftModel == null && draftLayers == null) {
+            // All of the target's layers would draft exactly what the target says, at the target's cost.
+            throw new IllegalArgumentException("--speculate draft-model without --draft-model drafts with the target's own file: "
+                    + "give --draft-layers N, fewer than its layers");
+        }
     }
 
     /** The last generation's speculation statistics, as one line; empty without --speculate. */
@@ -72,25 +99,38 @@ final class GenerationOptions {
         return usedSeed;
     }
 
-    /** Generates through {@code route}, printing the prompt and then each piece of text as it is produced. */
+    /**
+     * Generates through {@code route}, printing the prompt and then each piece of text as it is
+     * produced. A draft model computes on {@code gatewayBackend}, beside the embedding and LM head.
+     */
     GenerationResult generate(LoadedModel loaded, Backend gatewayBackend, List<? extends ShardStage> route,
-                              SamplingSettings sampling, PrintWriter out) {
+                              SamplingSettings sampling, PrintWriter out) throws Exception {
         Generator generator = new Generator(GatewayModel.on(gatewayBackend, loaded.weights()), loaded.tokenizer(),
                 List.copyOf(route));
         int[] promptTokens = generator.promptTokens(prompt);
-        out.print(prompt);
-        out.flush();
-        GenerationResult result;
-        try {
-            speculation = speculate.equals("none") ? null : org.farnode.app.speculative.Speculation.promptLookup(draftMax);
-            result = generator.generate(promptTokens, maxTokens, sampling, (id, text) -> {
-                out.print(text);
-                out.flush();
-            }, speculation);
-        } finally {
-            out.println(); // ends the text's line, also when generation stops on an error
+        try (OpenedSpeculation opened = openSpeculation(loaded, gatewayBackend, sampling)) {
+            speculation = opened.speculation();
+            out.print(prompt);
+            out.flush();
+            GenerationResult result;
+            try {
+                result = generator.generate(promptTokens, maxTokens, sampling, (id, text) -> {
+                    out.print(text);
+                    out.flush();
+                }, speculation);
+            } finally {
+                out.println(); // ends the text's line, also when generation stops on an error
+            }
+            out.flush();
+            return result;
         }
-        out.flush();
-        return result;
+    }
+
+    private OpenedSpeculation openSpeculation(LoadedModel loaded, Backend backend, SamplingSettings sampling) throws Exception {
+        return switch (speculate) {
+            case "prompt-lookup" -> OpenedSpeculation.promptLookup(draftMax);
+            case "draft-model" -> OpenedSpeculation.draftModel(loaded, draftModel, draftLayers, backend, sampling, draftMax);
+            default -> OpenedSpeculation.none();
+        };
     }
 }

@@ -19,7 +19,7 @@ final class RemoteGeneration {
     }
 
     static void run(LoadedModel loaded, ModelId modelId, List<PeerAddress> peers, HiddenStateCodec codec, Duration timeout,
-                    GenerationOptions generation, Backend gatewayBackend, PrintWriter out, PrintWriter err) {
+                    GenerationOptions generation, Backend gatewayBackend, PrintWriter out, PrintWriter err) throws Exception {
         SamplingSettings sampling = generation.sampling();
         try (PeerRoute route = PeerRoute.open(peers, modelId, loaded.config().blockCount(), codec, timeout)) {
             GenerationResult result = generation.generate(loaded, gatewayBackend, route.stages(), sampling, out);

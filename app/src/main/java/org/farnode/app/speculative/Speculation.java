@@ -21,6 +21,14 @@ public final class Speculation {
         return new Speculation("prompt-lookup", new PromptLookupDrafter(), maxDraft);
     }
 
+    /**
+     * A draft model run on the gateway, drafts of at most {@code maxDraft} tokens. The caller keeps
+     * {@code drafter} and closes it after the generation.
+     */
+    public static Speculation draftModel(DraftModelDrafter drafter, int maxDraft) {
+        return new Speculation("draft-model", drafter, maxDraft);
+    }
+
     /** A draft of at most {@code room} tokens after {@code history}. */
     public Draft draft(int[] history, int room) {
         return drafter.propose(history, Math.min(room, length.next()));

@@ -6,7 +6,7 @@ import org.farnode.app.testing.FarProcess;
 import org.farnode.app.testing.Stories260K;
 import org.junit.jupiter.api.Test;
 
-/** Greedy generation with --speculate prompt-lookup, run as a user runs it: the same text, in fewer trips. */
+/** Greedy generation with --speculate, run as a user runs it: the same text, in fewer trips. */
 class SpeculationIT {
 
     @Test
@@ -37,6 +37,42 @@ class SpeculationIT {
         FarProcess.expectOneLineError(new String[] {"generate", "--model", Stories260K.gguf().toString(), "--speculate", "prompt-lookup"},
                 "add --temperature 0");
         FarProcess.expectOneLineError(new String[] {"generate", "--model", Stories260K.gguf().toString(), "--temperature", "0",
-                "--speculate", "oracle"}, "--speculate takes none or prompt-lookup");
+                "--speculate", "oracle"}, "--speculate takes none, prompt-lookup or draft-model");
+    }
+
+    @Test
+    void generateWithTheTargetsFirstTwoLayersAsDraftModelPrintsTheReferenceText() throws Exception {
+        FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
+                "--max-tokens", "256", "--temperature", "0", "--speculate", "draft-model", "--draft-layers", "2", "--stats");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
+        assertThat(run.stderr()).containsPattern("(?m)^draft-model speculation: \\d+ drafted, \\d+ accepted");
+    }
+
+    @Test
+    void aDraftModelFileRunsAllItsLayersByDefault() throws Exception {
+        // The target's own file in full drafts exactly the target's tokens: every draft is accepted.
+        FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
+                "--max-tokens", "64", "--temperature", "0", "--speculate", "draft-model", "--draft-model",
+                Stories260K.gguf().toString(), "--stats");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(Stories260K.greedyText256()).startsWith(run.stdout().stripTrailing());
+        java.util.regex.Matcher counts = java.util.regex.Pattern.compile("draft-model speculation: (\\d+) drafted, (\\d+) accepted")
+                .matcher(run.stderr());
+        assertThat(counts.find()).as(run.stderr()).isTrue();
+        assertThat(counts.group(2)).isEqualTo(counts.group(1)).isNotEqualTo("0");
+    }
+
+    @Test
+    void badDraftModelOptionsAreOneLineErrors() throws Exception {
+        String model = Stories260K.gguf().toString();
+        FarProcess.expectOneLineError(new String[] {"generate", "--model", model, "--temperature", "0", "--speculate", "draft-model"},
+                "give --draft-layers N");
+        FarProcess.expectOneLineError(new String[] {"generate", "--model", model, "--temperature", "0", "--backend", "cpu",
+                "--speculate", "draft-model", "--draft-layers", "9"}, "a draft model runs 1 to 5 of its layers");
+        FarProcess.expectOneLineError(new String[] {"generate", "--model", model, "--temperature", "0", "--speculate", "draft-model",
+                "--draft-layers", "0"}, "--draft-layers must be >= 1");
+        FarProcess.expectOneLineError(new String[] {"generate", "--model", model, "--temperature", "0", "--draft-layers", "2"},
+                "go with --speculate draft-model");
     }
 }
