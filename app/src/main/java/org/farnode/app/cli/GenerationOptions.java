@@ -37,7 +37,8 @@ final class GenerationOptions {
 
     @Option(names = "--speculate", defaultValue = "none",
             description = "Draft tokens and verify them in one trip: none, prompt-lookup (n-grams of the text so far), or draft-model "
-                    + "(a small model run here: --draft-model, --draft-layers); greedy only (default: ${DEFAULT-VALUE}).")
+                    + "(a small model run here: --draft-model, --draft-layers). Greedy text stays the same; sampled text keeps the "
+                    + "model's distribution (default: ${DEFAULT-VALUE}).")
     String speculate;
 
     @Option(names = "--draft-model", description = "With --speculate draft-model: a GGUF model with the target's tokenizer "
@@ -64,9 +65,6 @@ final class GenerationOptions {
         checkDraftModelOptions();
         if (draftMax < 1 || draftMax > 64) {
             throw new IllegalArgumentException("--draft-max must be 1..64, got " + draftMax);
-        }
-        if (!speculate.equals("none") && temperature != 0) {
-            throw new IllegalArgumentException("--speculate works with greedy decoding for now: add --temperature 0");
         }
         usedSeed = seed != null ? seed : System.nanoTime();
         return new SamplingSettings(temperature, topK, topP, usedSeed);

@@ -33,11 +33,19 @@ class SpeculationIT {
     }
 
     @Test
-    void speculationWithSamplingOrAnUnknownDrafterIsAOneLineError() throws Exception {
-        FarProcess.expectOneLineError(new String[] {"generate", "--model", Stories260K.gguf().toString(), "--speculate", "prompt-lookup"},
-                "add --temperature 0");
+    void anUnknownDrafterIsAOneLineError() throws Exception {
         FarProcess.expectOneLineError(new String[] {"generate", "--model", Stories260K.gguf().toString(), "--temperature", "0",
                 "--speculate", "oracle"}, "--speculate takes none, prompt-lookup or draft-model");
+    }
+
+    @Test
+    void samplingWithADraftModelSamplesThroughTheAcceptanceRule() throws Exception {
+        FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "Once upon a time",
+                "--max-tokens", "64", "--temperature", "0.8", "--seed", "5", "--speculate", "draft-model", "--draft-layers", "4",
+                "--stats");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).startsWith("Once upon a time").hasSizeGreaterThan("Once upon a time".length() + 20);
+        assertThat(run.stderr()).containsPattern("draft-model speculation: \\d+ drafted, [1-9]\\d* accepted");
     }
 
     @Test
