@@ -38,14 +38,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code far bench wan}: generation through separate node processes, each behind a link emulator
- * with a one-way delay and rate limits, comparing the usual way (one token per trip, fp16 hidden
- * states) with the SVS codec, and with the SVS codec plus speculation (prompt lookup). Greedy, so
- * every run must print the same tokens; it says whether they did.
+ * with a one-way delay and rate limits, comparing the usual way (the prompt in one window, hop
+ * after hop, then one token per trip, fp16 hidden states) with the SVS codec and pipelined prompt
+ * windows, and with those plus speculation (prompt lookup, and a draft model when asked for).
+ * Greedy, so speculation must not change a run's tokens; it says whether it did.
  */
 @Command(name = "wan", mixinStandardHelpOptions = true,
         description = "Compare one-token-per-trip fp16, the SVS codec, and SVS + speculation over emulated internet links.")
 final class BenchWanCommand implements Callable<Integer> {
     private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(120);
+    private static final SamplingSettings GREEDY = new SamplingSettings(0, 0, 1, 0);
 
     @Spec
     CommandSpec spec;
@@ -83,19 +85,35 @@ final class BenchWanCommand implements Callable<Integer> {
     @Option(names = "--draft-max", defaultValue = "8", description = "Most drafted tokens per trip (default: ${DEFAULT-VALUE}).")
     int draftMax;
 
+    @Option(names = "--draft-model", paramLabel = "FILE", description = "Adds a run with a draft model: a GGUF with the target's "
+            + "tokenizer (default with --draft-layers: the target's own file).")
+    Path draftModel;
+
+    @Option(names = "--draft-layers", description = "Adds a run with a draft model of the first N layers of --draft-model (or of "
+            + "the target) and its head (default with --draft-model: all of its layers).")
+    Integer draftLayers;
+
+    @Option(names = "--prefill-window", defaultValue = "32",
+            description = "Prompt positions per window in the SVS runs, the windows pipelined through the hops; the baseline sends "
+                    + "the whole prompt in one window, hop after hop (default: ${DEFAULT-VALUE}).")
+    int prefillWindow;
+
     /** One configuration's outcome. */
     private record Outcome(String name, GenerationResult result, long decodeBytes, double tokensPerTrip) {
     }
 
     @Override
     public Integer call() throws Exception {
-        if (nodes < 1 || promptTokens < 2 || maxTokens < 2 || delayMs < 0 || upMbit < 0 || downMbit < 0 || draftMax < 1) {
-            throw new IllegalArgumentException("--nodes, --draft-max at least 1; --prompt-tokens and --max-tokens at least 2; "
-                    + "delays and rates not negative");
+        if (nodes < 1 || promptTokens < 2 || maxTokens < 2 || delayMs < 0 || upMbit < 0 || downMbit < 0 || draftMax < 1
+                || prefillWindow < 1 || (draftLayers != null && draftLayers < 1)) {
+            throw new IllegalArgumentException("--nodes, --draft-max, --prefill-window, --draft-layers at least 1; --prompt-tokens "
+                    + "and --max-tokens at least 2; delays and rates not negative");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel loaded = model.open(); Backend backend = Backend.cpu(null)) {
+        try (LoadedModel loaded = model.open(); Backend backend = Backend.cpu(null);
+             OpenedSpeculation drafted = draftModel != null || draftLayers != null
+                     ? OpenedSpeculation.draftModel(loaded, draftModel, draftLayers, backend, GREEDY, draftMax) : OpenedSpeculation.none()) {
             int context = loaded.config().contextLength();
             if (promptTokens + maxTokens > context) {
                 throw new IllegalArgumentException("--prompt-tokens " + promptTokens + " + --max-tokens " + maxTokens
@@ -128,12 +146,19 @@ final class BenchWanCommand implements Callable<Integer> {
                 }
                 err.flush();
                 // Untimed first: the node processes' JIT compiles the layers' code on the first windows.
-                run("warm-up", loaded, modelId, peers, gateway, prompt, new Fp16Codec(), null, err);
+                run("warm-up", loaded, modelId, peers, gateway, prompt, new Fp16Codec(), Generator.PREFILL_WINDOW, null, err);
                 List<Outcome> outcomes = new ArrayList<>();
-                outcomes.add(run("one token per trip, fp16", loaded, modelId, peers, gateway, prompt, new Fp16Codec(), null, err));
-                outcomes.add(run("SVS codec (" + svs.name() + ")", loaded, modelId, peers, gateway, prompt, svs, null, err));
-                outcomes.add(run("SVS + DSV, prompt lookup", loaded, modelId, peers, gateway, prompt, svs,
+                outcomes.add(run("one token per trip, fp16", loaded, modelId, peers, gateway, prompt, new Fp16Codec(),
+                        Generator.WHOLE_PROMPT, null, err));
+                outcomes.add(run("SVS codec (" + svs.name() + ")", loaded, modelId, peers, gateway, prompt, svs, prefillWindow, null, err));
+                outcomes.add(run("SVS + DSV, prompt lookup", loaded, modelId, peers, gateway, prompt, svs, prefillWindow,
                         Speculation.promptLookup(draftMax), err));
+                if (drafted.speculation() != null) {
+                    String source = (draftModel == null ? "the target's" : draftModel.getFileName() + "'s")
+                            + (draftLayers == null ? " layers" : " first " + draftLayers + " layers");
+                    outcomes.add(run("SVS + DSV, draft model (" + source + ")", loaded, modelId, peers, gateway, prompt, svs,
+                            prefillWindow, drafted.speculation(), err));
+                }
                 print(out, outcomes, prompt.length, link);
             } finally {
                 links.forEach(LinkEmulator::close);
@@ -146,12 +171,12 @@ final class BenchWanCommand implements Callable<Integer> {
     }
 
     private Outcome run(String name, LoadedModel loaded, ModelId modelId, List<PeerAddress> peers, GatewayModel gateway, int[] prompt,
-                        HiddenStateCodec codec, Speculation speculation, PrintWriter err) {
+                        HiddenStateCodec codec, int window, Speculation speculation, PrintWriter err) {
         try (PeerRoute route = PeerRoute.open(peers, modelId, loaded.config().blockCount(), codec, Duration.ofSeconds(300))) {
-            Generator generator = new Generator(gateway, loaded.tokenizer(), List.copyOf(route.stages()));
+            Generator generator = new Generator(gateway, loaded.tokenizer(), List.copyOf(route.stages()), window);
             long[] atFirstToken = new long[1];
             boolean[] first = {true};
-            GenerationResult result = generator.generate(prompt, maxTokens, new SamplingSettings(0, 0, 1, 0), (id, text) -> {
+            GenerationResult result = generator.generate(prompt, maxTokens, GREEDY, (id, text) -> {
                 if (first[0]) {
                     first[0] = false;
                     atFirstToken[0] = bytes(route.stages());
@@ -172,7 +197,8 @@ final class BenchWanCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, List<Outcome> outcomes, int promptLength, LinkSettings link) {
         Outcome baseline = outcomes.getFirst();
-        out.printf("%d nodes, each behind %s; prompt %d tokens, %d generated, greedy%n", nodes, link.describe(), promptLength, maxTokens);
+        out.printf("%d nodes, each behind %s; prompt %d tokens, %d generated, greedy; the baseline sends the prompt in one window, "
+                + "hop after hop, the SVS runs in pipelined windows of %d%n", nodes, link.describe(), promptLength, maxTokens, prefillWindow);
         out.println("| run | time to first token | decode tokens/s | bytes per generated token | tokens per round trip | output |");
         out.println("| --- | --- | --- | --- | --- | --- |");
         for (int i = 0; i < outcomes.size(); i++) {
@@ -180,7 +206,7 @@ final class BenchWanCommand implements Callable<Integer> {
             int generated = o.result().generatedTokens().length;
             // speculation must not change a run's tokens: it is compared with the run of the same codec without it;
             // the SVS codec is lossy, so it is compared with fp16 for information
-            Outcome reference = i == 2 ? outcomes.get(1) : baseline;
+            Outcome reference = i >= 2 ? outcomes.get(1) : baseline;
             boolean same = Arrays.equals(o.result().generatedTokens(), reference.result().generatedTokens());
             out.printf("| %s | %.0f ms (%.2f× faster) | %.2f (%.2f×) | %.0f | %.2f | %s |%n", o.name(), o.result().prefillNanos() / 1e6,
                     (double) baseline.result().prefillNanos() / o.result().prefillNanos(), o.result().decodeTokensPerSecond(),
