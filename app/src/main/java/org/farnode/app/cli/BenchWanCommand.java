@@ -79,7 +79,8 @@ final class BenchWanCommand implements Callable<Integer> {
     @Option(names = "--scm", required = true, paramLabel = "FILE", description = "SCM codebook (far calibrate) for the SVS runs.")
     Path scm;
 
-    @Option(names = "--svs-codec", defaultValue = "scm8", description = "The SVS codec of the SVS runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--svs-codec", defaultValue = "scm8", description = "The codec of the runs after the baseline: an SVS (SCM) "
+            + "codec, or int8 / int4 to compare plain quantization (default: ${DEFAULT-VALUE}).")
     String svsCodec;
 
     @Option(names = "--draft-max", defaultValue = "8", description = "Most drafted tokens per trip (default: ${DEFAULT-VALUE}).")
@@ -145,18 +146,23 @@ final class BenchWanCommand implements Callable<Integer> {
                     err.printf("node %d: layers %s behind a link of %s%n", i + 1, split.get(i), link.describe());
                 }
                 err.flush();
-                // Untimed first: the node processes' JIT compiles the layers' code on the first windows.
-                run("warm-up", loaded, modelId, peers, gateway, prompt, new Fp16Codec(), Generator.PREFILL_WINDOW, null, err);
+                // Untimed first, once per codec: the processes' JIT compiles the layers' and the codecs' code on the first windows.
+                run("warm-up, fp16", loaded, modelId, peers, gateway, prompt, new Fp16Codec(), Generator.WHOLE_PROMPT, null, err);
+                run("warm-up, " + svs.name(), loaded, modelId, peers, gateway, prompt, svs, prefillWindow, null, err);
                 List<Outcome> outcomes = new ArrayList<>();
                 outcomes.add(run("one token per trip, fp16", loaded, modelId, peers, gateway, prompt, new Fp16Codec(),
                         Generator.WHOLE_PROMPT, null, err));
-                outcomes.add(run("SVS codec (" + svs.name() + ")", loaded, modelId, peers, gateway, prompt, svs, prefillWindow, null, err));
-                outcomes.add(run("SVS + DSV, prompt lookup", loaded, modelId, peers, gateway, prompt, svs, prefillWindow,
+                // An SCM codec is the SVS codec; a plain quantizing one (int8, int4) is named as itself.
+                boolean scm = HiddenStateCodecs.needsCalibrationName(svs.name());
+                String codecRun = scm ? "SVS codec (" + svs.name() + ")" : svs.name() + " codec";
+                String speculating = scm ? "SVS + DSV" : svs.name() + " + DSV";
+                outcomes.add(run(codecRun, loaded, modelId, peers, gateway, prompt, svs, prefillWindow, null, err));
+                outcomes.add(run(speculating + ", prompt lookup", loaded, modelId, peers, gateway, prompt, svs, prefillWindow,
                         Speculation.promptLookup(draftMax), err));
                 if (drafted.speculation() != null) {
                     String source = (draftModel == null ? "the target's" : draftModel.getFileName() + "'s")
                             + (draftLayers == null ? " layers" : " first " + draftLayers + " layers");
-                    outcomes.add(run("SVS + DSV, draft model (" + source + ")", loaded, modelId, peers, gateway, prompt, svs,
+                    outcomes.add(run(speculating + ", draft model (" + source + ")", loaded, modelId, peers, gateway, prompt, svs,
                             prefillWindow, drafted.speculation(), err));
                 }
                 print(out, outcomes, prompt.length, link);

@@ -24,6 +24,15 @@ class SpeculationIT {
     }
 
     @Test
+    void aSwarmWithADraftModelPrintsTheReferenceText() throws Exception {
+        FarProcess.Outcome run = FarProcess.run("swarm", "--model", Stories260K.gguf().toString(), "--nodes", "3", "--prompt", "",
+                "--max-tokens", "256", "--temperature", "0", "--speculate", "draft-model", "--draft-layers", "4");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
+        assertThat(run.stderr()).containsPattern("(?m)^draft-model speculation: \\d+ drafted, [1-9]\\d* accepted");
+    }
+
+    @Test
     void generateWithPromptLookupPrintsTheReferenceText() throws Exception {
         FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
                 "--max-tokens", "256", "--temperature", "0", "--speculate", "prompt-lookup", "--stats");
