@@ -1,6 +1,8 @@
 package org.farnode.app.gateway;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.farnode.app.shard.HiddenStates;
@@ -31,9 +33,8 @@ final class PrefillPipeline {
         if (window < 1) {
             throw new IllegalArgumentException("a prefill window needs at least 1 position, got " + window);
         }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Void>[] sentToHop = new CompletableFuture[route.size()];
-        Arrays.fill(sentToHop, CompletableFuture.completedFuture(null));
+        List<CompletableFuture<Void>> sentToHop =
+                new ArrayList<>(Collections.nCopies(route.size(), CompletableFuture.<Void>completedFuture(null)));
         CompletableFuture<HiddenStates> last = null;
         for (int from = 0, to; from < prompt.length; from = to) {
             int start = from;
@@ -42,8 +43,8 @@ final class PrefillPipeline {
             for (int hop = 0; hop < route.size(); hop++) {
                 ShardStage stage = route.get(hop);
                 CompletableFuture<CompletableFuture<HiddenStates>> sent =
-                        states.thenCombine(sentToHop[hop], (input, previousSent) -> stage.forwardAsync(start, input));
-                sentToHop[hop] = sent.thenApply(reply -> null);
+                        states.thenCombine(sentToHop.get(hop), (input, previousSent) -> stage.forwardAsync(start, input));
+                sentToHop.set(hop, sent.thenApply(reply -> null));
                 states = sent.thenCompose(reply -> reply);
             }
             last = states;
