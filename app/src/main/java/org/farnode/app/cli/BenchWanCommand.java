@@ -86,8 +86,8 @@ final class BenchWanCommand implements Callable<Integer> {
     @Option(names = "--draft-max", defaultValue = "8", description = "Most drafted tokens per trip (default: ${DEFAULT-VALUE}).")
     int draftMax;
 
-    @Option(names = "--draft-model", paramLabel = "FILE", description = "Adds a run with a draft model: a GGUF with the target's "
-            + "tokenizer (default with --draft-layers: the target's own file).")
+    @Option(names = "--draft-model", paramLabel = "FILE", description = "Adds runs with a draft model (alone, and after prompt "
+            + "lookup): a GGUF with the target's tokenizer (default with --draft-layers: the target's own file).")
     Path draftModel;
 
     @Option(names = "--draft-layers", description = "Adds a run with a draft model of the first N layers of --draft-model (or of "
@@ -113,8 +113,8 @@ final class BenchWanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open(); Backend backend = Backend.cpu(null);
-             OpenedSpeculation drafted = draftModel != null || draftLayers != null
-                     ? OpenedSpeculation.draftModel(loaded, draftModel, draftLayers, backend, GREEDY, draftMax) : OpenedSpeculation.none()) {
+             OpenedSpeculation drafted = openDraftModel(loaded, backend, false);
+             OpenedSpeculation lookupThenDrafted = openDraftModel(loaded, backend, true)) {
             int context = loaded.config().contextLength();
             if (promptTokens + maxTokens > context) {
                 throw new IllegalArgumentException("--prompt-tokens " + promptTokens + " + --max-tokens " + maxTokens
@@ -164,6 +164,8 @@ final class BenchWanCommand implements Callable<Integer> {
                             + (draftLayers == null ? " layers" : " first " + draftLayers + " layers");
                     outcomes.add(run(speculating + ", draft model (" + source + ")", loaded, modelId, peers, gateway, prompt, svs,
                             prefillWindow, drafted.speculation(), err));
+                    outcomes.add(run(speculating + ", prompt lookup, else the draft model", loaded, modelId, peers, gateway, prompt,
+                            svs, prefillWindow, lookupThenDrafted.speculation(), err));
                 }
                 print(out, outcomes, prompt.length, link);
             } finally {
@@ -174,6 +176,13 @@ final class BenchWanCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The draft-model speculation the options ask for (none without them); with {@code lookupFirst}, prompt lookup drafts first. */
+    private OpenedSpeculation openDraftModel(LoadedModel loaded, Backend backend, boolean lookupFirst) throws Exception {
+        return draftModel != null || draftLayers != null
+                ? OpenedSpeculation.draftModel(loaded, draftModel, draftLayers, backend, GREEDY, draftMax, lookupFirst)
+                : OpenedSpeculation.none();
     }
 
     private Outcome run(String name, LoadedModel loaded, ModelId modelId, List<PeerAddress> peers, GatewayModel gateway, int[] prompt,

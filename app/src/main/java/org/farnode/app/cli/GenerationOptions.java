@@ -37,7 +37,8 @@ final class GenerationOptions {
 
     @Option(names = "--speculate", defaultValue = "none",
             description = "Draft tokens and verify them in one trip: none, prompt-lookup (n-grams of the text so far), or draft-model "
-                    + "(a small model run here: --draft-model, --draft-layers). Greedy text stays the same; sampled text keeps the "
+                    + "(a small model run here: --draft-model, --draft-layers), or prompt-lookup,draft-model (prompt lookup where the last 2 or "
+                    + "3 tokens occurred before, the draft model elsewhere). Greedy text stays the same; sampled text keeps the "
                     + "model's distribution (default: ${DEFAULT-VALUE}).")
     String speculate;
 
@@ -59,8 +60,9 @@ final class GenerationOptions {
         if (maxTokens < 0) {
             throw new IllegalArgumentException("--max-tokens must be >= 0, got " + maxTokens);
         }
-        if (!List.of("none", "prompt-lookup", "draft-model").contains(speculate)) {
-            throw new IllegalArgumentException("--speculate takes none, prompt-lookup or draft-model, got '" + speculate + "'");
+        if (!List.of("none", "prompt-lookup", "draft-model", "prompt-lookup,draft-model").contains(speculate)) {
+            throw new IllegalArgumentException("--speculate takes none, prompt-lookup, draft-model or prompt-lookup,draft-model, got '"
+                    + speculate + "'");
         }
         checkDraftModelOptions();
         if (draftMax < 1 || draftMax > 64) {
@@ -71,9 +73,9 @@ final class GenerationOptions {
     }
 
     private void checkDraftModelOptions() {
-        if (!speculate.equals("draft-model")) {
+        if (!speculate.endsWith("draft-model")) {
             if (draftModel != null || draftLayers != null) {
-                throw new IllegalArgumentException("--draft-model and --draft-layers go with --speculate draft-model");
+                throw new IllegalArgumentException("--draft-model and --draft-layers go with --speculate draft-model (or prompt-lookup,draft-model)");
             }
             return;
         }
@@ -127,7 +129,9 @@ final class GenerationOptions {
     private OpenedSpeculation openSpeculation(LoadedModel loaded, Backend backend, SamplingSettings sampling) throws Exception {
         return switch (speculate) {
             case "prompt-lookup" -> OpenedSpeculation.promptLookup(draftMax);
-            case "draft-model" -> OpenedSpeculation.draftModel(loaded, draftModel, draftLayers, backend, sampling, draftMax);
+            case "draft-model" -> OpenedSpeculation.draftModel(loaded, draftModel, draftLayers, backend, sampling, draftMax, false);
+            case "prompt-lookup,draft-model" ->
+                    OpenedSpeculation.draftModel(loaded, draftModel, draftLayers, backend, sampling, draftMax, true);
             default -> OpenedSpeculation.none();
         };
     }

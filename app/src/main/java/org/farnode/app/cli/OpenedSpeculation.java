@@ -35,10 +35,11 @@ final class OpenedSpeculation implements AutoCloseable {
 
     /**
      * A draft model on {@code backend}: the first {@code layers} layers (null: all) and the head of
-     * {@code file} (null: the target's own, already open).
+     * {@code file} (null: the target's own, already open); with {@code lookupFirst}, prompt lookup
+     * drafts wherever it finds a match of 2 or more tokens and the draft model elsewhere.
      */
     static OpenedSpeculation draftModel(LoadedModel target, Path file, Integer layers, Backend backend, SamplingSettings sampling,
-                                        int maxDraft) throws Exception {
+                                        int maxDraft, boolean lookupFirst) throws Exception {
         LoadedModel draft = file == null ? target : LoadedModel.open(file, null);
         try {
             int layerCount = layers != null ? layers : draft.config().blockCount();
@@ -46,7 +47,9 @@ final class OpenedSpeculation implements AutoCloseable {
             // ones that accept or reject its tokens, which a second generator on the same seed would repeat.
             DraftModelDrafter drafter = new DraftModelDrafter(draft, target.tokenizer(), layerCount, backend, sampling,
                     new SplittableRandom(sampling.seed()).split());
-            return new OpenedSpeculation(Speculation.draftModel(drafter, maxDraft), drafter, draft == target ? null : draft);
+            Speculation speculation = lookupFirst ? Speculation.promptLookupThenDraftModel(drafter, maxDraft)
+                    : Speculation.draftModel(drafter, maxDraft);
+            return new OpenedSpeculation(speculation, drafter, draft == target ? null : draft);
         } catch (RuntimeException e) {
             if (draft != target) {
                 draft.close();

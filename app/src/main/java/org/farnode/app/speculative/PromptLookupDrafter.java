@@ -18,16 +18,27 @@ public final class PromptLookupDrafter implements Drafter {
     public static final int DEFAULT_MAX_NGRAM = 3;
 
     private final int maxNgram;
+    private final int minNgram;
 
     public PromptLookupDrafter() {
         this(DEFAULT_MAX_NGRAM);
     }
 
     public PromptLookupDrafter(int maxNgram) {
-        if (maxNgram < 1) {
-            throw new IllegalArgumentException("the longest n-gram to match must be >= 1, got " + maxNgram);
+        this(maxNgram, 1);
+    }
+
+    /**
+     * Matches n-grams of {@code minNgram} to {@code maxNgram} tokens. A minimum above 1 makes the
+     * drafter propose nothing on a one-token match, the weakest evidence, so that a drafter after it
+     * ({@link FallbackDrafter}) can guess instead.
+     */
+    public PromptLookupDrafter(int maxNgram, int minNgram) {
+        if (minNgram < 1 || maxNgram < minNgram) {
+            throw new IllegalArgumentException("n-grams to match need 1 <= shortest <= longest, got " + minNgram + " and " + maxNgram);
         }
         this.maxNgram = maxNgram;
+        this.minNgram = minNgram;
     }
 
     @Override
@@ -39,7 +50,7 @@ public final class PromptLookupDrafter implements Drafter {
             return Draft.empty();
         }
         // An occurrence needs at least one token after it, so n can be at most history.length - 1.
-        for (int n = Math.min(maxNgram, history.length - 1); n >= 1; n--) {
+        for (int n = Math.min(maxNgram, history.length - 1); n >= minNgram; n--) {
             int start = mostRecentEarlierOccurrence(history, n);
             if (start >= 0) {
                 return Draft.deterministic(continuation(history, start + n, maxLength));

@@ -29,6 +29,15 @@ public final class Speculation {
         return new Speculation("draft-model", drafter, maxDraft);
     }
 
+    /**
+     * Prompt lookup where the last 2 or 3 tokens occurred before, {@code drafter} elsewhere
+     * ({@link FallbackDrafter}). The caller keeps {@code drafter} and closes it after the generation.
+     */
+    public static Speculation promptLookupThenDraftModel(DraftModelDrafter drafter, int maxDraft) {
+        return new Speculation("prompt-lookup,draft-model",
+                new FallbackDrafter(new PromptLookupDrafter(PromptLookupDrafter.DEFAULT_MAX_NGRAM, 2), drafter), maxDraft);
+    }
+
     /** A draft of at most {@code room} tokens after {@code history}. */
     public Draft draft(int[] history, int room) {
         return drafter.propose(history, Math.min(room, length.next()));

@@ -9,7 +9,7 @@ import org.farnode.app.testing.Stories260K;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** far bench wan on stories260K with short links, run as a user runs it: four rows, speculation with either drafter does not change the tokens. */
+/** far bench wan on stories260K with short links, run as a user runs it: five rows, speculation with every drafter does not change the tokens. */
 class BenchWanIT {
     @TempDir
     Path work;
@@ -26,11 +26,13 @@ class BenchWanIT {
                 "--draft-layers", "4", "--prefill-window", "16");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         List<String> rows = run.stdout().lines().filter(l -> l.startsWith("| ") && !l.startsWith("| run") && !l.startsWith("| ---")).toList();
-        assertThat(rows).hasSize(4);
+        assertThat(rows).hasSize(5);
         assertThat(rows.get(0)).startsWith("| one token per trip, fp16 |").endsWith("| 1.00 | the reference |");
         assertThat(rows.get(1)).startsWith("| SVS codec (scm16) |");
         assertThat(rows.get(2)).startsWith("| SVS + DSV, prompt lookup |").endsWith("identical to SVS codec (scm16) |");
         assertThat(rows.get(3)).startsWith("| SVS + DSV, draft model (the target's first 4 layers) |")
+                .endsWith("identical to SVS codec (scm16) |");
+        assertThat(rows.get(4)).startsWith("| SVS + DSV, prompt lookup, else the draft model |")
                 .endsWith("identical to SVS codec (scm16) |");
         assertThat(run.stdout()).contains("pipelined windows of 16");
         assertThat(run.stderr()).contains("behind a link of up 2.00 ms, 50.00 Mbit/s").contains("speculation:");

@@ -33,6 +33,15 @@ class SpeculationIT {
     }
 
     @Test
+    void generateWithPromptLookupThenADraftModelPrintsTheReferenceText() throws Exception {
+        FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
+                "--max-tokens", "256", "--temperature", "0", "--speculate", "prompt-lookup,draft-model", "--draft-layers", "3", "--stats");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
+        assertThat(run.stderr()).containsPattern("(?m)^prompt-lookup,draft-model speculation: \\d+ drafted, [1-9]\\d* accepted");
+    }
+
+    @Test
     void generateWithPromptLookupPrintsTheReferenceText() throws Exception {
         FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
                 "--max-tokens", "256", "--temperature", "0", "--speculate", "prompt-lookup", "--stats");
@@ -44,7 +53,7 @@ class SpeculationIT {
     @Test
     void anUnknownDrafterIsAOneLineError() throws Exception {
         FarProcess.expectOneLineError(new String[] {"generate", "--model", Stories260K.gguf().toString(), "--temperature", "0",
-                "--speculate", "oracle"}, "--speculate takes none, prompt-lookup or draft-model");
+                "--speculate", "oracle"}, "--speculate takes none, prompt-lookup, draft-model or prompt-lookup,draft-model");
     }
 
     @Test

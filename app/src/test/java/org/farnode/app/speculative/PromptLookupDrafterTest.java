@@ -35,6 +35,15 @@ class PromptLookupDrafterTest {
     }
 
     @Test
+    void aShortestNgramAboveOneIgnoresOneTokenMatches() {
+        PromptLookupDrafter twoOrMore = new PromptLookupDrafter(3, 2);
+        assertThat(twoOrMore.propose(new int[] {9, 5, 6, 7, 8, 9}, 2).tokens()).as("only '9' occurred before").isEmpty();
+        assertThat(twoOrMore.propose(new int[] {8, 9, 5, 6, 7, 8, 9}, 2).tokens()).containsExactly(5, 6);
+        assertThatThrownBy(() -> new PromptLookupDrafter(2, 3)).hasMessageContaining("1 <= shortest <= longest");
+        assertThatThrownBy(() -> new PromptLookupDrafter(3, 0)).hasMessageContaining("got 0 and 3");
+    }
+
+    @Test
     void fallsBackToShorterNgram() {
         // "8 9" never occurred before; "9" did, followed by 5 6.
         int[] history = {9, 5, 6, 7, 8, 9};
@@ -68,7 +77,7 @@ class PromptLookupDrafterTest {
 
     @Test
     void maxNgramMustBePositive() {
-        assertThatThrownBy(() -> new PromptLookupDrafter(0)).hasMessageContaining(">= 1");
+        assertThatThrownBy(() -> new PromptLookupDrafter(0)).hasMessageContaining("1 <= shortest <= longest, got 1 and 0");
     }
 
     @Test
