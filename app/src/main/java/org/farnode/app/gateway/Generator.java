@@ -107,6 +107,7 @@ public final class Generator {
         long decodeStart = System.nanoTime();
         int position = prompted.length;
         if (speculation != null) {
+            speculation.prefillMeasured(prefillNanos, prompted.length);
             reason = speculate(prompted, logits, maxTokens, sampling, speculation, generated, decoder, listener);
         }
         while (speculation == null && generated.size() < maxTokens) {
@@ -171,9 +172,10 @@ public final class Generator {
             int[] window = new int[draft.length() + 1];
             window[0] = next;
             System.arraycopy(draft.tokens(), 0, window, 1, draft.length());
+            long roundStart = System.nanoTime();
             float[] windowLogits = gateway.logits(pushThroughRoute(position, window));
             Verdict verdict = WindowVerification.verdict(draft, windowLogits, vocab, sampling, random);
-            speculation.record(draft.length(), verdict);
+            speculation.record(draft.length(), verdict, System.nanoTime() - roundStart);
             int kept = verdict.accepted() + 1; // the token sent first, then the accepted drafts
             if (kept < window.length) {
                 for (ShardStage stage : route) {

@@ -1,19 +1,20 @@
 package org.farnode.app.speculative;
 
 /**
- * Speculation for one generation: the drafter, the draft length it adapts from round to round,
- * and the session's statistics so far.
+ * Speculation for one generation: the drafter, the draft length planned from round to round
+ * ({@link DraftLengthPlanner}), and the session's statistics so far.
  */
 public final class Speculation {
     private final String name;
     private final Drafter drafter;
-    private final AdaptiveDraftLength length;
+    private final DraftLengthPlanner length;
+    private long lastDraftingNanos;
     private SpeculationStats stats = SpeculationStats.none();
 
     public Speculation(String name, Drafter drafter, int maxDraft) {
         this.name = name;
         this.drafter = drafter;
-        this.length = new AdaptiveDraftLength(Math.min(4, maxDraft), maxDraft);
+        this.length = new DraftLengthPlanner(maxDraft);
     }
 
     /** Prompt lookup (n-gram match against the text so far), drafts of at most {@code maxDraft} tokens. */
@@ -38,14 +39,25 @@ public final class Speculation {
                 new FallbackDrafter(new PromptLookupDrafter(PromptLookupDrafter.DEFAULT_MAX_NGRAM, 2), drafter), maxDraft);
     }
 
-    /** A draft of at most {@code room} tokens after {@code history}. */
-    public Draft draft(int[] history, int room) {
-        return drafter.propose(history, Math.min(room, length.next()));
+    /** The prompt's prefill took {@code nanos} for {@code positions} positions (what a position costs on the route). */
+    public void prefillMeasured(long nanos, int positions) {
+        length.prefillMeasured(nanos, positions);
     }
 
-    /** Counts a round that drafted {@code drafted} tokens and ended with {@code verdict}. */
-    public void record(int drafted, Verdict verdict) {
-        length.record(drafted, verdict.accepted());
+    /** A draft of at most {@code room} tokens after {@code history}. */
+    public Draft draft(int[] history, int room) {
+        long start = System.nanoTime();
+        Draft draft = drafter.propose(history, Math.min(room, length.next()));
+        lastDraftingNanos = System.nanoTime() - start;
+        return draft;
+    }
+
+    /**
+     * Counts a round that drafted {@code drafted} tokens and ended with {@code verdict}, its window
+     * having taken {@code roundNanos} through the route and the verdict.
+     */
+    public void record(int drafted, Verdict verdict, long roundNanos) {
+        length.record(drafted, verdict.accepted(), lastDraftingNanos, roundNanos);
         stats = stats.plus(drafted, verdict);
     }
 

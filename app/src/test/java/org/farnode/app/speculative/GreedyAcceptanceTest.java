@@ -131,7 +131,7 @@ class GreedyAcceptanceTest {
     private static int[] speculativeGreedy(FakeModel model, Drafter drafter, int[] prompt, int count, int maxDraft,
                                            SpeculationStats[] statsOut) {
         int[] history = prompt.clone();
-        AdaptiveDraftLength length = new AdaptiveDraftLength(Math.min(2, maxDraft), maxDraft);
+        DraftLengthPlanner length = new DraftLengthPlanner(maxDraft);
         SpeculationStats stats = SpeculationStats.none();
         while (history.length < prompt.length + count) {
             int[] drafted = drafter.propose(history, length.next()).tokens();
@@ -142,7 +142,7 @@ class GreedyAcceptanceTest {
                 System.arraycopy(model.logits(Arrays.copyOf(extended, history.length + row)), 0, window, row * VOCAB, VOCAB);
             }
             Verdict verdict = GreedyAcceptance.accept(drafted, window, VOCAB);
-            length.record(drafted.length, verdict.accepted());
+            length.record(drafted.length, verdict.accepted(), 0, 1_000_000); // as if a trip's latency dominated
             stats = stats.plus(drafted.length, verdict);
             int keep = Math.min(verdict.emitted().length, prompt.length + count - history.length);
             int[] next = Arrays.copyOf(history, history.length + keep);
