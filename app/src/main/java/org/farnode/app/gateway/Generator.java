@@ -8,6 +8,7 @@ import org.farnode.app.model.tokenizer.Tokenizer;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardStage;
+import org.farnode.app.shard.Windows;
 import org.farnode.app.speculative.Draft;
 import org.farnode.app.speculative.Speculation;
 import org.farnode.app.speculative.Verdict;
@@ -200,10 +201,10 @@ public final class Generator {
     }
 
     private HiddenStates pushThroughRoute(int startPosition, int[] tokens) {
-        HiddenStates x = gateway.embed(tokens);
+        RouteWindow x = RouteWindow.of(gateway.embed(tokens));
         for (ShardStage stage : route) {
-            x = stage.forward(startPosition, x);
+            x = Windows.await(x.through(stage, startPosition));
         }
-        return x;
+        return x.states();
     }
 }

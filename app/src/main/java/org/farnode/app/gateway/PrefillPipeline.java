@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.ShardStage;
+import org.farnode.app.shard.Windows;
 
 /**
  * Sends a prompt through the route in windows without waiting for a window to come back before
@@ -14,7 +15,8 @@ import org.farnode.app.shard.ShardStage;
  * goes to hop 2, and so on: with a window per hop in flight at once, one hop computes window w
  * while the link to the next carries window w − 1 and the first link already carries w + 1. A
  * long prompt's time on a slow link then approaches one link's transfer of the whole prompt plus
- * one trip, rather than the sum over every hop.
+ * one trip, rather than the sum over every hop. Between two remote hops a window is relayed as
+ * the node returned it ({@link RouteWindow}).
  *
  * <p>A hop must receive a session's windows in position order. A window goes to hop h only when
  * it has come back from hop h − 1 and the window before it has gone to hop h: replies of
@@ -35,24 +37,21 @@ final class PrefillPipeline {
         }
         List<CompletableFuture<Void>> sentToHop =
                 new ArrayList<>(Collections.nCopies(route.size(), CompletableFuture.<Void>completedFuture(null)));
-        CompletableFuture<HiddenStates> last = null;
+        CompletableFuture<RouteWindow> last = null;
         for (int from = 0, to; from < prompt.length; from = to) {
             int start = from;
             to = from + Math.min(window, prompt.length - from);
-            CompletableFuture<HiddenStates> states = CompletableFuture.completedFuture(gateway.embed(Arrays.copyOfRange(prompt, from, to)));
+            CompletableFuture<RouteWindow> states =
+                    CompletableFuture.completedFuture(RouteWindow.of(gateway.embed(Arrays.copyOfRange(prompt, from, to))));
             for (int hop = 0; hop < route.size(); hop++) {
                 ShardStage stage = route.get(hop);
-                CompletableFuture<CompletableFuture<HiddenStates>> sent =
-                        states.thenCombine(sentToHop.get(hop), (input, previousSent) -> stage.forwardAsync(start, input));
+                CompletableFuture<CompletableFuture<RouteWindow>> sent =
+                        states.thenCombine(sentToHop.get(hop), (input, previousSent) -> input.through(stage, start));
                 sentToHop.set(hop, sent.thenApply(reply -> null));
                 states = sent.thenCompose(reply -> reply);
             }
             last = states;
         }
-        try {
-            return last.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        return Windows.await(last).states();
     }
 }

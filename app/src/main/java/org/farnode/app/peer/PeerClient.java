@@ -163,15 +163,6 @@ public final class PeerClient implements AutoCloseable {
                 .handle((message, error) -> answer(message, error, what));
     }
 
-    /** Waits for a future of {@link #requestAsync}, rethrowing its failure as it is. */
-    static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-    }
-
     private CompletableFuture<PeerMessage> send(PeerMessage request) {
         CompletableFuture<PeerMessage> reply = new CompletableFuture<>();
         // Queue and write under one lock: the order of a session's queue is the order its requests go out.

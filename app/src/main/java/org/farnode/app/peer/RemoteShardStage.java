@@ -15,6 +15,7 @@ import org.farnode.app.protocol.PeerMessage.Truncated;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardStage;
+import org.farnode.app.shard.Windows;
 
 /**
  * One session on a remote node, as a stage of the gateway's route: windows of hidden states go
@@ -63,31 +64,55 @@ public final class RemoteShardStage implements ShardStage {
 
     @Override
     public HiddenStates forward(int startPosition, HiddenStates window) {
-        return PeerClient.join(forwardAsync(startPosition, window));
+        return Windows.await(forwardAsync(startPosition, window));
     }
 
     /** Sends the window at once; the result comes when the node's reply does (windows sent back to back queue on the node). */
     @Override
     public CompletableFuture<HiddenStates> forwardAsync(int startPosition, HiddenStates window) {
+        return forwardEncodedAsync(startPosition, window.positions(), encode(window))
+                .thenApply(payload -> decode(payload, window.positions(), window.width()));
+    }
+
+    /**
+     * {@link #forwardAsync} for a window already in this session's codec at this hop's first layer
+     * (the undecoded output of the hop before, relayed): the node's reply comes back undecoded too.
+     */
+    public CompletableFuture<byte[]> forwardEncodedAsync(int startPosition, int windowPositions, byte[] payload) {
         long start = System.nanoTime();
-        Forward request = new Forward(sessionId, startPosition, window.positions(), codec.id(), codec.encode(window, layers().start()));
+        Forward request = new Forward(sessionId, startPosition, windowPositions, codec.id(), payload);
         synchronized (counts) {
             bytesSent += MessageCodec.frameSize(request);
         }
         return peer.requestAsync(request).thenApply(reply -> {
             if (!(reply instanceof ForwardResult result) || result.startPosition() != startPosition
-                    || result.positions() != window.positions() || result.codecId() != codec.id()) {
-                throw new PeerException(peer.describe() + " answered a window of " + window.positions() + " positions from "
+                    || result.positions() != windowPositions || result.codecId() != codec.id()) {
+                throw new PeerException(peer.describe() + " answered a window of " + windowPositions + " positions from "
                         + startPosition + " with " + reply, ErrorCode.MALFORMED_FRAME);
             }
             synchronized (counts) {
                 bytesReceived += MessageCodec.frameSize(reply);
                 waitNanos += System.nanoTime() - start;
                 windows++;
-                positions += window.positions();
+                positions += windowPositions;
             }
-            return codec.decode(result.payload(), result.positions(), window.width(), layers().end());
+            return result.payload();
         });
+    }
+
+    /** The session's codec: what its windows travel in. */
+    public HiddenStateCodec codec() {
+        return codec;
+    }
+
+    /** {@code window} in this session's codec at this hop's first layer. */
+    public byte[] encode(HiddenStates window) {
+        return codec.encode(window, layers().start());
+    }
+
+    /** A payload this hop's node returned: hidden states after its last layer. */
+    public HiddenStates decode(byte[] payload, int windowPositions, int width) {
+        return codec.decode(payload, windowPositions, width, layers().end());
     }
 
     /** Nothing to send: the next Forward starts at {@code length}, and the node drops what follows when it arrives. */

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.farnode.app.codec.BlockQuantizedCodec;
 import org.farnode.app.codec.Fp16Codec;
 import org.farnode.app.codec.Fp32Codec;
 import org.farnode.app.codec.HiddenStateCodec;
@@ -21,6 +22,7 @@ import org.farnode.app.peer.PeerAddress;
 import org.farnode.app.peer.RemoteShardStage;
 import org.farnode.app.protocol.MessageCodec;
 import org.farnode.app.protocol.PeerMessage;
+import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardRunner;
 import org.farnode.app.shard.ShardStage;
@@ -66,6 +68,57 @@ class PeerRouteTest {
                     assertThat(seen.bytesSent()).isEqualTo(MessageCodec.frameSize(new PeerMessage.OpenSession(1, 1))
                             + 256L * (26 + 64 * 4 + 4) + MessageCodec.frameSize(new PeerMessage.CloseSession(1)));
                 }
+            }
+        }
+    }
+
+    /** int8, counting what the gateway encodes and decodes. */
+    private static final class CountingInt8 implements HiddenStateCodec {
+        private final HiddenStateCodec int8 = BlockQuantizedCodec.int8();
+        private final java.util.concurrent.atomic.AtomicInteger encoded = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public int id() {
+            return int8.id();
+        }
+
+        @Override
+        public String name() {
+            return int8.name();
+        }
+
+        @Override
+        public long encodedBytes(int positions, int width, int boundary) {
+            return int8.encodedBytes(positions, width, boundary);
+        }
+
+        @Override
+        public byte[] encode(HiddenStates states, int boundary) {
+            encoded.incrementAndGet();
+            return int8.encode(states, boundary);
+        }
+
+        @Override
+        public HiddenStates decode(byte[] bytes, int positions, int width, int boundary) {
+            decoded.incrementAndGet();
+            return int8.decode(bytes, positions, width, boundary);
+        }
+    }
+
+    @Test
+    void theGatewayRelaysAHopsPayloadToTheNextWithoutDecodingIt() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            List<PeerAddress> peers = List.of(nodes.start(new LayerRange(0, 2)), nodes.start(new LayerRange(2, 4)),
+                    nodes.start(new LayerRange(4, 5)));
+            CountingInt8 codec = new CountingInt8();
+            try (PeerRoute route = PeerRoute.open(peers, nodes.modelId(), 5, codec, TIMEOUT)) {
+                GenerationResult result = remoteGreedy(nodes, route, "Once upon a time", 40);
+                int windows = 1 + result.generatedTokens().length - 1; // the prompt's one window, then one per token after the first
+                assertThat(codec.encoded.get()).as("encodes: the first hop's input only").isEqualTo(windows);
+                assertThat(codec.decoded.get()).as("decodes: the last hop's output only").isEqualTo(windows);
+                // The nodes decode and check every window, relayed or not: the text is stories260K's, not noise.
+                assertThat(nodes.model().tokenizer().decode(result.generatedTokens())).contains(" ");
             }
         }
     }
