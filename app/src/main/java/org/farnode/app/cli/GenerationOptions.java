@@ -53,6 +53,11 @@ final class GenerationOptions {
     @Option(names = "--draft-max", defaultValue = "8", description = "Most drafted tokens per trip with --speculate (default: ${DEFAULT-VALUE}).")
     int draftMax;
 
+    @Option(names = "--draft-min", defaultValue = "0", description = "Fewest drafted tokens per trip with --speculate; above 0, "
+            + "every trip drafts even where drafting does not pay (by default the length is planned from measured costs and "
+            + "acceptance, and can be 0) (default: ${DEFAULT-VALUE}).")
+    int draftMin;
+
     private org.farnode.app.speculative.Speculation speculation;
 
     /** Checks the values and fixes the seed; call before any slow work so bad input fails fast. */
@@ -67,6 +72,9 @@ final class GenerationOptions {
         checkDraftModelOptions();
         if (draftMax < 1 || draftMax > 64) {
             throw new IllegalArgumentException("--draft-max must be 1..64, got " + draftMax);
+        }
+        if (draftMin < 0 || draftMin > draftMax) {
+            throw new IllegalArgumentException("--draft-min must be 0..--draft-max (" + draftMax + "), got " + draftMin);
         }
         usedSeed = seed != null ? seed : System.nanoTime();
         return new SamplingSettings(temperature, topK, topP, usedSeed);
@@ -109,7 +117,8 @@ final class GenerationOptions {
                 List.copyOf(route));
         int[] promptTokens = generator.promptTokens(prompt);
         try (OpenedSpeculation opened = openSpeculation(loaded, gatewayBackend, sampling)) {
-            speculation = opened.speculation();
+            speculation = opened.speculation() == null || draftMin == 0 ? opened.speculation()
+                    : opened.speculation().withMinimumDraft(draftMin);
             out.print(prompt);
             out.flush();
             GenerationResult result;

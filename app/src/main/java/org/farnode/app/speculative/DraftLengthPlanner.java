@@ -23,7 +23,10 @@ public final class DraftLengthPlanner {
     private static final double DECAY = 0.9;
     /** α never quite reaches 1: a run of accepted drafts ends some time. */
     private static final double MAX_ACCEPTANCE = 0.99;
+    /** While drafting does not pay, one round in this many still drafts a token, to notice when it starts to. */
+    private static final int PROBE_EVERY = 8;
 
+    private final int minLength;
     private final int maxLength;
     // α's estimate: successes over trials, starting from one of each (α = 0.5 before any round).
     private double successes = 1;
@@ -31,11 +34,21 @@ public final class DraftLengthPlanner {
     private double fixedNanos = Double.NaN;
     private double positionNanos;
     private double draftTokenNanos;
+    private int roundsWithoutDrafts;
 
     public DraftLengthPlanner(int maxLength) {
+        this(0, maxLength);
+    }
+
+    /** Plans lengths in [{@code minLength}, {@code maxLength}]; a minimum above 0 drafts every round, whether it pays or not. */
+    public DraftLengthPlanner(int minLength, int maxLength) {
         if (maxLength < 1) {
             throw new IllegalArgumentException("the longest draft must be >= 1, got " + maxLength);
         }
+        if (minLength < 0 || minLength > maxLength) {
+            throw new IllegalArgumentException("the shortest draft must be in [0, " + maxLength + "], got " + minLength);
+        }
+        this.minLength = minLength;
         this.maxLength = maxLength;
     }
 
@@ -58,6 +71,7 @@ public final class DraftLengthPlanner {
                     + ", " + draftingNanos + " and " + roundNanos + " ns");
         }
         if (drafted > 0) {
+            roundsWithoutDrafts = 0;
             successes = DECAY * successes + accepted;
             trials = DECAY * trials + accepted + (accepted < drafted ? 1 : 0);
             double perToken = (double) draftingNanos / drafted;
@@ -67,14 +81,18 @@ public final class DraftLengthPlanner {
         fixedNanos = Double.isNaN(fixedNanos) ? fixed : DECAY * fixedNanos + (1 - DECAY) * fixed;
     }
 
-    /** The draft length for the next round, in [1, max]. */
+    /**
+     * The draft length for the next round, in [min, max]: 0 where no draft is expected to pay for
+     * itself (a drafter that is almost never right, or one slower than the trip it saves), except
+     * for an occasional round of 1, so that a change in the text can show.
+     */
     public int next() {
         if (Double.isNaN(fixedNanos)) {
-            return Math.min(INITIAL_LENGTH, maxLength);
+            return Math.max(minLength, Math.min(INITIAL_LENGTH, maxLength));
         }
         double alpha = Math.min(MAX_ACCEPTANCE, successes / trials);
-        int best = 1;
-        double bestRate = -1;
+        int best = 0;
+        double bestRate = 1 / (fixedNanos + positionNanos);
         double expectedTokens = 1;
         double standing = 1;
         for (int k = 1; k <= maxLength; k++) {
@@ -86,7 +104,10 @@ public final class DraftLengthPlanner {
                 bestRate = rate;
             }
         }
-        return best;
+        if (best == 0 && ++roundsWithoutDrafts % PROBE_EVERY == 0) {
+            best = 1;
+        }
+        return Math.max(minLength, best);
     }
 
     /** The current estimate of α, the chance that a draft stands given the ones before it did. */

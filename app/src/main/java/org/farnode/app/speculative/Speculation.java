@@ -8,13 +8,25 @@ public final class Speculation {
     private final String name;
     private final Drafter drafter;
     private final DraftLengthPlanner length;
+    private final int maxDraft;
     private long lastDraftingNanos;
     private SpeculationStats stats = SpeculationStats.none();
 
     public Speculation(String name, Drafter drafter, int maxDraft) {
+        this(name, drafter, 0, maxDraft);
+    }
+
+    /** Drafts of {@code minDraft} to {@code maxDraft} tokens, as planned; a minimum above 0 drafts every round. */
+    public Speculation(String name, Drafter drafter, int minDraft, int maxDraft) {
         this.name = name;
         this.drafter = drafter;
-        this.length = new DraftLengthPlanner(maxDraft);
+        this.length = new DraftLengthPlanner(minDraft, maxDraft);
+        this.maxDraft = maxDraft;
+    }
+
+    /** This speculation's drafter with drafts of at least {@code minDraft} tokens every round. */
+    public Speculation withMinimumDraft(int minDraft) {
+        return new Speculation(name, drafter, minDraft, maxDraft);
     }
 
     /** Prompt lookup (n-gram match against the text so far), drafts of at most {@code maxDraft} tokens. */

@@ -12,7 +12,7 @@ class SpeculationIT {
     @Test
     void aSwarmWithPromptLookupPrintsTheReferenceTextInFewerRoundTrips() throws Exception {
         FarProcess.Outcome run = FarProcess.run("swarm", "--model", Stories260K.gguf().toString(), "--nodes", "3", "--prompt", "",
-                "--max-tokens", "256", "--temperature", "0", "--speculate", "prompt-lookup");
+                "--max-tokens", "256", "--temperature", "0", "--draft-min", "1", "--speculate", "prompt-lookup");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
         String stats = run.stderr().lines().filter(l -> l.startsWith("prompt-lookup speculation:")).findFirst()
@@ -26,7 +26,7 @@ class SpeculationIT {
     @Test
     void aSwarmWithADraftModelPrintsTheReferenceText() throws Exception {
         FarProcess.Outcome run = FarProcess.run("swarm", "--model", Stories260K.gguf().toString(), "--nodes", "3", "--prompt", "",
-                "--max-tokens", "256", "--temperature", "0", "--speculate", "draft-model", "--draft-layers", "4");
+                "--max-tokens", "256", "--temperature", "0", "--draft-min", "1", "--speculate", "draft-model", "--draft-layers", "4");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
         assertThat(run.stderr()).containsPattern("(?m)^draft-model speculation: \\d+ drafted, [1-9]\\d* accepted");
@@ -35,7 +35,8 @@ class SpeculationIT {
     @Test
     void generateWithPromptLookupThenADraftModelPrintsTheReferenceText() throws Exception {
         FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
-                "--max-tokens", "256", "--temperature", "0", "--speculate", "prompt-lookup,draft-model", "--draft-layers", "3", "--stats");
+                "--max-tokens", "256", "--temperature", "0", "--draft-min", "1",
+                "--speculate", "prompt-lookup,draft-model", "--draft-layers", "3", "--stats");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
         assertThat(run.stderr()).containsPattern("(?m)^prompt-lookup,draft-model speculation: \\d+ drafted, [1-9]\\d* accepted");
@@ -44,7 +45,7 @@ class SpeculationIT {
     @Test
     void generateWithPromptLookupPrintsTheReferenceText() throws Exception {
         FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
-                "--max-tokens", "256", "--temperature", "0", "--speculate", "prompt-lookup", "--stats");
+                "--max-tokens", "256", "--temperature", "0", "--draft-min", "1", "--speculate", "prompt-lookup", "--stats");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
         assertThat(run.stderr()).contains("prompt-lookup speculation:");
@@ -59,7 +60,8 @@ class SpeculationIT {
     @Test
     void samplingWithADraftModelSamplesThroughTheAcceptanceRule() throws Exception {
         FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "Once upon a time",
-                "--max-tokens", "64", "--temperature", "0.8", "--seed", "5", "--speculate", "draft-model", "--draft-layers", "4",
+                "--max-tokens", "64", "--temperature", "0.8", "--seed", "5", "--draft-min", "1",
+                "--speculate", "draft-model", "--draft-layers", "4",
                 "--stats");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).startsWith("Once upon a time").hasSizeGreaterThan("Once upon a time".length() + 20);
@@ -69,7 +71,8 @@ class SpeculationIT {
     @Test
     void generateWithTheTargetsFirstTwoLayersAsDraftModelPrintsTheReferenceText() throws Exception {
         FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
-                "--max-tokens", "256", "--temperature", "0", "--speculate", "draft-model", "--draft-layers", "2", "--stats");
+                "--max-tokens", "256", "--temperature", "0", "--draft-min", "1",
+                "--speculate", "draft-model", "--draft-layers", "2", "--stats");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
         assertThat(run.stderr()).containsPattern("(?m)^draft-model speculation: \\d+ drafted, \\d+ accepted");
@@ -79,7 +82,7 @@ class SpeculationIT {
     void aDraftModelFileRunsAllItsLayersByDefault() throws Exception {
         // The target's own file in full drafts exactly the target's tokens: every draft is accepted.
         FarProcess.Outcome run = FarProcess.run("generate", "--model", Stories260K.gguf().toString(), "--prompt", "",
-                "--max-tokens", "64", "--temperature", "0", "--speculate", "draft-model", "--draft-model",
+                "--max-tokens", "64", "--temperature", "0", "--draft-min", "1", "--speculate", "draft-model", "--draft-model",
                 Stories260K.gguf().toString(), "--stats");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(Stories260K.greedyText256()).startsWith(run.stdout().stripTrailing());

@@ -3,6 +3,7 @@ package org.farnode.app.speculative;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DraftLengthPlannerTest {
@@ -36,11 +37,36 @@ class DraftLengthPlannerTest {
 
     @Test
     void whenEachPositionCostsAsMuchAsTheTripOnlyLikelyDraftsAreSent() {
+        // Half the drafts standing: a draft of 1 brings 1.5 tokens for 3 ms, no draft 1 token for 2 ms.
         DraftLengthPlanner planner = after(20, 1, MS, MS, 0);
-        assertThat(planner.next()).isEqualTo(1);
+        assertThat(planner.next()).isEqualTo(0);
         DraftLengthPlanner accurate = after(20, 4, MS, MS, 0);
         assertThat(accurate.acceptance()).isGreaterThan(0.9);
         assertThat(accurate.next()).isGreaterThan(planner.next());
+    }
+
+    @Test
+    void aDrafterThatIsNeverRightStopsDraftingButStillProbes() {
+        DraftLengthPlanner planner = after(30, 0, 320 * MS, MS, 40 * MS);
+        List<Integer> lengths = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            lengths.add(planner.next());
+        }
+        assertThat(lengths).containsOnly(0, 1);
+        assertThat(lengths.stream().filter(k -> k == 1)).hasSize(2);
+        planner.record(1, 1, 40 * MS, 322 * MS); // the probe's draft stood: drafting is tried again
+        assertThat(planner.acceptance()).isGreaterThan(0.0);
+    }
+
+    @Test
+    void aMinimumLengthDraftsEveryRound() {
+        DraftLengthPlanner planner = new DraftLengthPlanner(2, 8);
+        planner.prefillMeasured(400 * MS, 400);
+        for (int i = 0; i < 30; i++) {
+            planner.record(2, 0, 40 * MS, 3 * MS);
+            assertThat(planner.next()).isEqualTo(2);
+        }
+        assertThatThrownBy(() -> new DraftLengthPlanner(9, 8)).hasMessageContaining("[0, 8], got 9");
     }
 
     @Test
