@@ -37,8 +37,8 @@ final class GenerationOptions {
 
     @Option(names = "--speculate", defaultValue = "none",
             description = "Draft tokens and verify them in one trip: none, prompt-lookup (n-grams of the text so far), or draft-model "
-                    + "(a small model run here: --draft-model, --draft-layers), or prompt-lookup,draft-model (prompt lookup where the last 2 or "
-                    + "3 tokens occurred before, the draft model elsewhere). Greedy text stays the same; sampled text keeps the "
+                    + "(a small model run here: --draft-model, --draft-layers), or prompt-lookup,draft-model (prompt lookup where the last 3 "
+                    + "tokens occurred before, the draft model elsewhere). Greedy text stays the same; sampled text keeps the "
                     + "model's distribution (default: ${DEFAULT-VALUE}).")
     String speculate;
 

@@ -38,6 +38,9 @@ public final class DraftModelDrafter implements Drafter, AutoCloseable {
     private final int vocabulary;
     /** The tokens whose keys and values {@link #layers} holds, in position order; the first {@link #cachedLength} count. */
     private final int[] cachedTokens;
+    /** The history of the last {@link #observe} and the logits after it, while the cache still ends there. */
+    private int[] observed;
+    private float[] observedLogits;
     private int cachedLength;
 
     /**
@@ -78,7 +81,8 @@ public final class DraftModelDrafter implements Drafter, AutoCloseable {
         if (history.length == 0 || length <= 0) {
             return Draft.empty();
         }
-        float[] logits = logitsAfter(history);
+        float[] logits = Arrays.equals(history, observed) && cachedLength == history.length ? observedLogits : logitsAfter(history);
+        observed = null;
         int[] tokens = new int[length];
         double[][] distributions = sampling.isGreedy() ? null : new double[length][];
         for (int i = 0; i < length; i++) {
@@ -93,6 +97,15 @@ public final class DraftModelDrafter implements Drafter, AutoCloseable {
             }
         }
         return distributions == null ? Draft.deterministic(tokens) : Draft.sampled(tokens, distributions);
+    }
+
+    /** Runs what the cache lacks of {@code history}, keeping the logits after it for the next {@link #propose}. */
+    @Override
+    public void observe(int[] history) {
+        if (history.length > 0 && history.length <= cachedTokens.length) {
+            observed = history.clone();
+            observedLogits = logitsAfter(history);
+        }
     }
 
     /** The logits after {@code history}: keeps the cached prefix it shares with the history, runs the rest. */

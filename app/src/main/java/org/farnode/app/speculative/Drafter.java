@@ -8,4 +8,13 @@ public interface Drafter {
      * oldest first). May return fewer, or {@link Draft#empty()} when it has no guess.
      */
     Draft propose(int[] history, int maxLength);
+
+    /**
+     * Catches up with {@code history} before a round, whether or not the round drafts: a drafter
+     * with state (a draft model's KV cache) runs the tokens it has not seen yet here, so that the
+     * time of {@link #propose} is the time of drafting alone, and a round that drafts nothing still
+     * keeps the drafter in step with the text.
+     */
+    default void observe(int[] history) {
+    }
 }

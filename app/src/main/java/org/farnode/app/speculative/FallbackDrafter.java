@@ -16,6 +16,12 @@ public final class FallbackDrafter implements Drafter {
     }
 
     @Override
+    public void observe(int[] history) {
+        first.observe(history);
+        fallback.observe(history);
+    }
+
+    @Override
     public Draft propose(int[] history, int maxLength) {
         Draft draft = first.propose(history, maxLength);
         return draft.length() > 0 ? draft : fallback.propose(history, maxLength);

@@ -43,12 +43,13 @@ public final class Speculation {
     }
 
     /**
-     * Prompt lookup where the last 2 or 3 tokens occurred before, {@code drafter} elsewhere
+     * Prompt lookup where the last 3 tokens occurred before, {@code drafter} elsewhere
      * ({@link FallbackDrafter}). The caller keeps {@code drafter} and closes it after the generation.
      */
     public static Speculation promptLookupThenDraftModel(DraftModelDrafter drafter, int maxDraft) {
-        return new Speculation("prompt-lookup,draft-model",
-                new FallbackDrafter(new PromptLookupDrafter(PromptLookupDrafter.DEFAULT_MAX_NGRAM, 2), drafter), maxDraft);
+        // Only 3-token matches: on stories260K a shorter match was right less often than the draft model.
+        Drafter combined = new FallbackDrafter(new PromptLookupDrafter(3, 3), drafter);
+        return new Speculation("prompt-lookup,draft-model", combined, maxDraft);
     }
 
     /** The prompt's prefill took {@code nanos} for {@code positions} positions (what a position costs on the route). */
@@ -58,6 +59,7 @@ public final class Speculation {
 
     /** A draft of at most {@code room} tokens after {@code history}. */
     public Draft draft(int[] history, int room) {
+        drafter.observe(history); // catching up with the text is not part of a draft's cost per token
         long start = System.nanoTime();
         Draft draft = drafter.propose(history, Math.min(room, length.next()));
         lastDraftingNanos = System.nanoTime() - start;

@@ -103,6 +103,23 @@ class DraftModelDrafterTest {
     }
 
     @Test
+    void observingTheHistoryFirstChangesNoDraft() throws Exception {
+        try (LoadedModel loaded = LoadedModel.open(Stories260K.gguf(), null); Backend cpu = Backend.cpu(2)) {
+            int[] history = promptTokens(loaded, PROMPT);
+            try (DraftModelDrafter observed = drafter(loaded, 3, cpu, GREEDY, 0);
+                 DraftModelDrafter direct = drafter(loaded, 3, cpu, GREEDY, 0)) {
+                observed.observe(history);
+                assertThat(observed.propose(history, 6).tokens()).containsExactly(direct.propose(history, 6).tokens());
+                int[] longer = java.util.Arrays.copyOf(history, history.length + 2);
+                longer[history.length] = 400;
+                longer[history.length + 1] = 401;
+                observed.observe(longer);
+                assertThat(observed.propose(longer, 6).tokens()).containsExactly(direct.propose(longer, 6).tokens());
+            }
+        }
+    }
+
+    @Test
     void aTwoLayerDrafterKeepsTheGreedyTokensAndHasDraftsAccepted() throws Exception {
         try (LoadedModel loaded = LoadedModel.open(Stories260K.gguf(), null); Backend cpu = Backend.cpu(2)) {
             for (String text : new String[] {"", PROMPT}) {
