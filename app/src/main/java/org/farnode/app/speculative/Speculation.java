@@ -59,9 +59,14 @@ public final class Speculation {
 
     /** A draft of at most {@code room} tokens after {@code history}. */
     public Draft draft(int[] history, int room) {
+        int length = Math.min(room, this.length.next());
+        lastDraftingNanos = 0;
+        if (length == 0) {
+            return Draft.empty(); // nothing to draft: the drafter catches up when a round next drafts
+        }
         drafter.observe(history); // catching up with the text is not part of a draft's cost per token
         long start = System.nanoTime();
-        Draft draft = drafter.propose(history, Math.min(room, length.next()));
+        Draft draft = drafter.propose(history, length);
         lastDraftingNanos = System.nanoTime() - start;
         return draft;
     }
