@@ -1,5 +1,6 @@
 package org.farnode.app.codec;
 
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -64,7 +65,7 @@ final class ProjectionKernels {
         return h;
     }
 
-    private static void forEachTile(int positions, long work, java.util.function.IntConsumer tile) {
+    private static void forEachTile(int positions, long work, IntConsumer tile) {
         IntStream firsts = IntStream.iterate(0, p -> p < positions, p -> p + TILE);
         (work >= PARALLEL_WORK ? firsts.parallel() : firsts).forEach(tile);
     }

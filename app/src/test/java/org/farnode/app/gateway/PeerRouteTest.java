@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.farnode.app.codec.BlockQuantizedCodec;
@@ -75,8 +76,8 @@ class PeerRouteTest {
     /** int8, counting what the gateway encodes and decodes. */
     private static final class CountingInt8 implements HiddenStateCodec {
         private final HiddenStateCodec int8 = BlockQuantizedCodec.int8();
-        private final java.util.concurrent.atomic.AtomicInteger encoded = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger encoded = new AtomicInteger();
+        private final AtomicInteger decoded = new AtomicInteger();
 
         @Override
         public int id() {

@@ -1,9 +1,8 @@
 package org.farnode.app.speculative;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.farnode.app.gateway.GatewayModel;
@@ -59,7 +58,7 @@ class SpeculativeGenerationTest {
                 int promptLength = generatorFor(loaded, ops).promptTokens(prompt).length;
                 Drafter halfRight = (history, k) -> {
                     int done = history.length - promptLength;
-                    int[] draft = java.util.Arrays.copyOfRange(plain, Math.min(done, plain.length), Math.min(done + k, plain.length));
+                    int[] draft = Arrays.copyOfRange(plain, Math.min(done, plain.length), Math.min(done + k, plain.length));
                     for (int i = random.nextInt(draft.length + 1); i < draft.length; i++) {
                         draft[i] = random.nextInt(512);
                     }
