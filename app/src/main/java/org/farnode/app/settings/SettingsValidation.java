@@ -1,0 +1,75 @@
+package org.farnode.app.settings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.farnode.app.peer.PeerAddress;
+
+/** Which settings are allowed: every wrong field, each with a message saying what is allowed. */
+public final class SettingsValidation {
+    private static final Set<String> BACKENDS = Set.of("auto", "vulkan", "cpu");
+
+    private SettingsValidation() {
+    }
+
+    /** The problems of {@code settings}; empty when every value is allowed. */
+    public static List<SettingsProblem> problems(OperatorSettings settings) {
+        List<SettingsProblem> problems = new ArrayList<>();
+        if (!settings.device().equals("auto") && !settings.device().matches("\\d{1,3}")) {
+            problems.add(new SettingsProblem("device", "device '" + settings.device()
+                    + "' must be auto or a device number as far devices lists them (0, 1, ...)"));
+        }
+        if (!BACKENDS.contains(settings.backend())) {
+            problems.add(new SettingsProblem("backend", "backend '" + settings.backend() + "' must be auto, vulkan or cpu"));
+        }
+        if (settings.vramCapMib() < 0) {
+            problems.add(new SettingsProblem("vramCapMib", "the VRAM cap must be 0 (no cap) or a positive number of MiB, got "
+                    + settings.vramCapMib()));
+        }
+        if (settings.gpuSharePercent() < 1 || settings.gpuSharePercent() > 100) {
+            problems.add(new SettingsProblem("gpuSharePercent", "the GPU share must be 1 to 100 percent, got "
+                    + settings.gpuSharePercent()));
+        }
+        rate(problems, "uploadCapMbit", "upload cap", settings.uploadCapMbit(), "Mbit/s");
+        rate(problems, "downloadCapMbit", "download cap", settings.downloadCapMbit(), "Mbit/s");
+        rate(problems, "dailyDataCapGib", "daily data cap", settings.dailyDataCapGib(), "GiB");
+        if (settings.listenPort() < 0 || settings.listenPort() > 65535) {
+            problems.add(new SettingsProblem("listenPort", "the listening port must be 1 to 65535, or 0 for any free port, got "
+                    + settings.listenPort()));
+        }
+        for (String peer : settings.bootstrapPeers()) {
+            try {
+                PeerAddress.parse(peer);
+            } catch (IllegalArgumentException e) {
+                problems.add(new SettingsProblem("bootstrapPeers", e.getMessage()));
+            }
+        }
+        if (!settings.modelFile().isEmpty() && !settings.modelFile().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+            problems.add(new SettingsProblem("modelFile", "the model file must be a .gguf file, got '" + settings.modelFile() + "'"));
+        }
+        if (!settings.layers().equals("auto") && !settings.layers().matches("\\s*\\d+\\s*:\\s*\\d+\\s*")) {
+            problems.add(new SettingsProblem("layers", "layers '" + settings.layers() + "' must be auto or a:b (layers a to b-1)"));
+        } else if (!settings.layers().equals("auto")) {
+            String[] ends = settings.layers().split(":");
+            if (Integer.parseInt(ends[0].trim()) >= Integer.parseInt(ends[1].trim())) {
+                problems.add(new SettingsProblem("layers", "layers '" + settings.layers() + "' must name at least one layer: a below b"));
+            }
+        }
+        for (WeeklySlot slot : settings.schedule()) {
+            if (slot.day() == null || slot.from() == null || slot.until() == null) {
+                problems.add(new SettingsProblem("schedule", "a schedule slot needs a day, a start and an end"));
+            } else if (!slot.from().isBefore(slot.until())) {
+                problems.add(new SettingsProblem("schedule", "the " + slot.day() + " slot from " + slot.from() + " to " + slot.until()
+                        + " must end after it starts (a night across midnight is two slots)"));
+            }
+        }
+        return problems;
+    }
+
+    private static void rate(List<SettingsProblem> problems, String field, String what, double value, String unit) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            problems.add(new SettingsProblem(field, "the " + what + " must be 0 (none) or a positive number of " + unit + ", got " + value));
+        }
+    }
+}
