@@ -159,6 +159,10 @@ final class NodeConnection {
     }
 
     private void forward(Forward forward, NodeSession session) {
+        if (node.isPaused()) {
+            throw new ProtocolException(ErrorCode.NODE_PAUSED, "this node is paused by its operator; its sessions are kept, "
+                    + "so the same window can be sent again when it resumes, or the route can go around it");
+        }
         if (forward.codecId() != session.codec.id()) {
             throw new ProtocolException(ErrorCode.UNKNOWN_CODEC, "session " + session.id + " was opened with codec "
                     + session.codec.name() + " (" + session.codec.id() + "), the window is in codec " + forward.codecId());

@@ -18,6 +18,7 @@ import org.farnode.app.shard.ShardRunner;
  * sessions take turns window by window.
  */
 public final class NodeService implements AutoCloseable {
+    private volatile boolean paused;
     private final ShardRunner runner;
     private final ModelId modelId;
     private final String nodeId;
@@ -125,6 +126,24 @@ public final class NodeService implements AutoCloseable {
     /** Sessions open on all connections (read on any thread; exact only on the compute thread). */
     public int openSessions() {
         return connections.stream().mapToInt(NodeConnection::openSessions).sum();
+    }
+
+    /**
+     * Stops taking windows: from now on a window gets {@code NODE_PAUSED} when its turn to compute
+     * comes, including windows already waiting, so the GPU is free once the window in progress
+     * ends. Sessions and their caches stay, so {@link #resume} carries on where they were.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Takes windows again. */
+    public void resume() {
+        paused = false;
+    }
+
+    public boolean isPaused() {
+        return paused;
     }
 
     /** Free KV cache memory, in bytes. */

@@ -22,7 +22,9 @@ public enum ErrorCode {
     OUT_OF_CAPACITY(13, false),
     INTERNAL(14, false),
     /** The session's codec needs a calibration this node does not hold (none, or another one). */
-    CODEC_CALIBRATION_MISMATCH(15, false);
+    CODEC_CALIBRATION_MISMATCH(15, false),
+    /** The node's operator paused it: no windows until resumed; sessions and their caches are kept. */
+    NODE_PAUSED(16, false);
 
     private final int code;
     private final boolean closesConnection;
