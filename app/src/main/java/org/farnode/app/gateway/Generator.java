@@ -8,7 +8,6 @@ import org.farnode.app.model.tokenizer.Tokenizer;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardStage;
-import org.farnode.app.shard.Windows;
 import org.farnode.app.speculative.Draft;
 import org.farnode.app.speculative.Speculation;
 import org.farnode.app.speculative.Verdict;
@@ -201,10 +200,6 @@ public final class Generator {
     }
 
     private HiddenStates pushThroughRoute(int startPosition, int[] tokens) {
-        RouteWindow x = RouteWindow.of(gateway.embed(tokens));
-        for (ShardStage stage : route) {
-            x = Windows.await(x.through(stage, startPosition));
-        }
-        return x.states();
+        return PrefillPipeline.run(gateway, route, startPosition, tokens, WHOLE_PROMPT);
     }
 }

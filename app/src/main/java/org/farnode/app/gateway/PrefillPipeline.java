@@ -32,17 +32,26 @@ final class PrefillPipeline {
      * is predicted from).
      */
     static HiddenStates run(GatewayModel gateway, List<ShardStage> route, int[] prompt, int window) {
+        return run(gateway, route, 0, prompt, window);
+    }
+
+    /**
+     * As {@link #run(GatewayModel, List, int[], int)} for {@code tokens} at positions from
+     * {@code startPosition} on; with one window (a decode step's token and its drafts) this is the
+     * window sent hop after hop.
+     */
+    static HiddenStates run(GatewayModel gateway, List<ShardStage> route, int startPosition, int[] tokens, int window) {
         if (window < 1) {
             throw new IllegalArgumentException("a prefill window needs at least 1 position, got " + window);
         }
         List<CompletableFuture<Void>> sentToHop =
                 new ArrayList<>(Collections.nCopies(route.size(), CompletableFuture.<Void>completedFuture(null)));
         CompletableFuture<RouteWindow> last = null;
-        for (int from = 0, to; from < prompt.length; from = to) {
-            int start = from;
-            to = from + Math.min(window, prompt.length - from);
+        for (int from = 0, to; from < tokens.length; from = to) {
+            int start = startPosition + from;
+            to = from + Math.min(window, tokens.length - from);
             CompletableFuture<RouteWindow> states =
-                    CompletableFuture.completedFuture(RouteWindow.of(gateway.embed(Arrays.copyOfRange(prompt, from, to))));
+                    CompletableFuture.completedFuture(RouteWindow.of(gateway.embed(Arrays.copyOfRange(tokens, from, to))));
             for (int hop = 0; hop < route.size(); hop++) {
                 ShardStage stage = route.get(hop);
                 CompletableFuture<CompletableFuture<RouteWindow>> sent =

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.farnode.app.peer.PeerAddress;
 
 /** Which settings are allowed: every wrong field, each with a message saying what is allowed. */
 public final class SettingsValidation {
     private static final Set<String> BACKENDS = Set.of("auto", "vulkan", "cpu");
+    private static final Pattern LAYER_RANGE = Pattern.compile("\\s*(\\d{1,6})\\s*:\\s*(\\d{1,6})\\s*");
 
     private SettingsValidation() {
     }
@@ -48,13 +51,11 @@ public final class SettingsValidation {
         if (!settings.modelFile().isEmpty() && !settings.modelFile().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
             problems.add(new SettingsProblem("modelFile", "the model file must be a .gguf file, got '" + settings.modelFile() + "'"));
         }
-        if (!settings.layers().equals("auto") && !settings.layers().matches("\\s*\\d+\\s*:\\s*\\d+\\s*")) {
+        Matcher range = LAYER_RANGE.matcher(settings.layers());
+        if (!settings.layers().equals("auto") && !range.matches()) {
             problems.add(new SettingsProblem("layers", "layers '" + settings.layers() + "' must be auto or a:b (layers a to b-1)"));
-        } else if (!settings.layers().equals("auto")) {
-            String[] ends = settings.layers().split(":");
-            if (Integer.parseInt(ends[0].trim()) >= Integer.parseInt(ends[1].trim())) {
-                problems.add(new SettingsProblem("layers", "layers '" + settings.layers() + "' must name at least one layer: a below b"));
-            }
+        } else if (range.matches() && Integer.parseInt(range.group(1)) >= Integer.parseInt(range.group(2))) {
+            problems.add(new SettingsProblem("layers", "layers '" + settings.layers() + "' must name at least one layer: a below b"));
         }
         for (WeeklySlot slot : settings.schedule()) {
             if (slot.day() == null || slot.from() == null || slot.until() == null) {

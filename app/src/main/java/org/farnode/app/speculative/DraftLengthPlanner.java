@@ -90,7 +90,7 @@ public final class DraftLengthPlanner {
         if (Double.isNaN(fixedNanos)) {
             return Math.max(minLength, Math.min(INITIAL_LENGTH, maxLength));
         }
-        double alpha = Math.min(MAX_ACCEPTANCE, successes / trials);
+        double alpha = acceptance();
         int best = 0;
         double bestRate = 1 / (fixedNanos + positionNanos);
         double expectedTokens = 1;

@@ -7,7 +7,7 @@ package org.farnode.app.speculative;
 public final class Speculation {
     private final String name;
     private final Drafter drafter;
-    private final DraftLengthPlanner length;
+    private final DraftLengthPlanner planner;
     private final int maxDraft;
     private long lastDraftingNanos;
     private SpeculationStats stats = SpeculationStats.none();
@@ -20,7 +20,7 @@ public final class Speculation {
     public Speculation(String name, Drafter drafter, int minDraft, int maxDraft) {
         this.name = name;
         this.drafter = drafter;
-        this.length = new DraftLengthPlanner(minDraft, maxDraft);
+        this.planner = new DraftLengthPlanner(minDraft, maxDraft);
         this.maxDraft = maxDraft;
     }
 
@@ -54,12 +54,12 @@ public final class Speculation {
 
     /** The prompt's prefill took {@code nanos} for {@code positions} positions (what a position costs on the route). */
     public void prefillMeasured(long nanos, int positions) {
-        length.prefillMeasured(nanos, positions);
+        planner.prefillMeasured(nanos, positions);
     }
 
     /** A draft of at most {@code room} tokens after {@code history}. */
     public Draft draft(int[] history, int room) {
-        int length = Math.min(room, this.length.next());
+        int length = Math.min(room, planner.next());
         lastDraftingNanos = 0;
         if (length == 0) {
             return Draft.empty(); // nothing to draft: the drafter catches up when a round next drafts
@@ -76,7 +76,7 @@ public final class Speculation {
      * having taken {@code roundNanos} through the route and the verdict.
      */
     public void record(int drafted, Verdict verdict, long roundNanos) {
-        length.record(drafted, verdict.accepted(), lastDraftingNanos, roundNanos);
+        planner.record(drafted, verdict.accepted(), lastDraftingNanos, roundNanos);
         stats = stats.plus(drafted, verdict);
     }
 

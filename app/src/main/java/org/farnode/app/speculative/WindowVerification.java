@@ -1,6 +1,7 @@
 package org.farnode.app.speculative;
 
 import java.util.random.RandomGenerator;
+import org.farnode.app.gateway.Sampler;
 import org.farnode.app.gateway.SamplingSettings;
 
 /**
@@ -35,7 +36,7 @@ public final class WindowVerification {
 
     /** The token a round starts with after prefill: drawn from the model's distribution (its argmax when greedy). */
     public static int firstToken(float[] logits, int vocab, SamplingSettings settings, RandomGenerator random) {
-        return settings.isGreedy() ? org.farnode.app.gateway.Sampler.argmax(logits, 0, vocab)
+        return settings.isGreedy() ? Sampler.argmax(logits, 0, vocab)
                 : TargetDistribution.draw(TargetDistribution.of(logits, 0, vocab, settings), random);
     }
 }

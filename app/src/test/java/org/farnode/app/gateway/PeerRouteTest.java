@@ -27,6 +27,7 @@ import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardRunner;
 import org.farnode.app.shard.ShardStage;
+import org.farnode.app.testing.ForwardingCodec;
 import org.farnode.app.testing.LocalNodes;
 import org.junit.jupiter.api.Test;
 
@@ -74,36 +75,24 @@ class PeerRouteTest {
     }
 
     /** int8, counting what the gateway encodes and decodes. */
-    private static final class CountingInt8 implements HiddenStateCodec {
-        private final HiddenStateCodec int8 = BlockQuantizedCodec.int8();
+    private static final class CountingInt8 extends ForwardingCodec {
         private final AtomicInteger encoded = new AtomicInteger();
         private final AtomicInteger decoded = new AtomicInteger();
 
-        @Override
-        public int id() {
-            return int8.id();
-        }
-
-        @Override
-        public String name() {
-            return int8.name();
-        }
-
-        @Override
-        public long encodedBytes(int positions, int width, int boundary) {
-            return int8.encodedBytes(positions, width, boundary);
+        CountingInt8() {
+            super(BlockQuantizedCodec.int8());
         }
 
         @Override
         public byte[] encode(HiddenStates states, int boundary) {
             encoded.incrementAndGet();
-            return int8.encode(states, boundary);
+            return super.encode(states, boundary);
         }
 
         @Override
         public HiddenStates decode(byte[] bytes, int positions, int width, int boundary) {
             decoded.incrementAndGet();
-            return int8.decode(bytes, positions, width, boundary);
+            return super.decode(bytes, positions, width, boundary);
         }
     }
 

@@ -30,6 +30,7 @@ import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardRunner;
 import org.farnode.app.shard.ShardSession;
+import org.farnode.app.testing.ForwardingCodec;
 import org.farnode.app.testing.Stories260K;
 import org.farnode.app.testing.ValidatedVulkan;
 import org.farnode.backend.Backend;
@@ -217,43 +218,17 @@ class GpuScmNodeTest {
     }
 
     /** The gateway's codec, keeping the last payload it decoded: a node's reply, for the test to compare. */
-    private static final class Recording implements HiddenStateCodec {
-        private final HiddenStateCodec codec;
+    private static final class Recording extends ForwardingCodec {
         private byte[] last;
 
         Recording(HiddenStateCodec codec) {
-            this.codec = codec;
-        }
-
-        @Override
-        public int id() {
-            return codec.id();
-        }
-
-        @Override
-        public String name() {
-            return codec.name();
-        }
-
-        @Override
-        public long encodedBytes(int positions, int width, int boundary) {
-            return codec.encodedBytes(positions, width, boundary);
-        }
-
-        @Override
-        public byte[] encode(HiddenStates states, int boundary) {
-            return codec.encode(states, boundary);
+            super(codec);
         }
 
         @Override
         public HiddenStates decode(byte[] bytes, int positions, int width, int boundary) {
             last = bytes.clone();
-            return codec.decode(bytes, positions, width, boundary);
-        }
-
-        @Override
-        public byte[] calibrationHash() {
-            return codec.calibrationHash();
+            return super.decode(bytes, positions, width, boundary);
         }
     }
 }
