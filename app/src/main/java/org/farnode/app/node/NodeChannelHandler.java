@@ -4,14 +4,22 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.farnode.app.protocol.PeerMessage;
+import org.farnode.app.protocol.PeerMessage.Ping;
+import org.farnode.app.protocol.PeerMessage.Pong;
 import org.farnode.app.protocol.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Netty's side of one {@link NodeConnection}: hands decoded messages and broken frames to it on the compute thread. */
+/**
+ * Netty's side of one {@link NodeConnection}: hands decoded messages and broken frames to it on
+ * the compute thread, and answers pings itself.
+ */
 final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeChannelHandler.class);
+    private static final int MAX_CAUSE_CHARS = 160;
     private final NodeService node;
     private NodeConnection connection;
 
@@ -31,12 +39,19 @@ final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> 
             public void sendAndClose(PeerMessage message) {
                 ctx.channel().writeAndFlush(message).addListener(ChannelFutureListener.CLOSE);
             }
-        });
+        }, hostAndPort(ctx.channel().remoteAddress()));
         ctx.fireChannelActive();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, PeerMessage message) {
+        if (message instanceof Ping ping) {
+            // Answered here on the network thread, not behind the windows queued for the compute
+            // thread, so the round trip measures the network, also while the node is paused. Not
+            // counted in TrafficCounters: those count inference traffic, which both ends compare.
+            ctx.writeAndFlush(new Pong(ping.nonce()));
+            return;
+        }
         NodeConnection target = connection;
         node.submit(() -> target.receive(message));
     }
@@ -55,7 +70,23 @@ final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> 
             node.submit(() -> target.protocolError(protocol));
             return;
         }
-        LOG.info("closing connection from {}: {}", ctx.channel().remoteAddress(), root.toString());
+        String peer = hostAndPort(ctx.channel().remoteAddress());
+        LOG.info("closing connection from {}: {}", peer, root.toString());
+        node.events().emit(NodeEvent.Kind.ERROR, peer + ": connection closed after an error: " + shortened(root.toString()));
         ctx.close();
+    }
+
+    /** {@code text} cut to fit a log line: some causes quote every byte they refused (a TLS record in hex, say). */
+    private static String shortened(String text) {
+        return text.length() <= MAX_CAUSE_CHARS ? text : text.substring(0, MAX_CAUSE_CHARS) + "…";
+    }
+
+    /** {@code host:port} as the socket reports it, without a name lookup; an IPv6 host in brackets. */
+    static String hostAndPort(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getHostString();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
     }
 }

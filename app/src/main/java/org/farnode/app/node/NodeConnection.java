@@ -1,9 +1,10 @@
 package org.farnode.app.node;
 
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.codec.HiddenStateCodecs;
 import org.farnode.app.protocol.ErrorCode;
@@ -25,7 +26,9 @@ import org.farnode.app.shard.HiddenStates;
 
 /**
  * One gateway's connection to this node: the handshake, then its sessions. Every method runs on
- * the node's compute thread, so sessions need no locks and requests are answered in order.
+ * the node's compute thread, so sessions need no locks and requests are answered in order; only
+ * {@link #stats} is read from other threads, which is why the session map is concurrent and the
+ * counters atomic.
  */
 final class NodeConnection {
     /** Expired session ids remembered per connection, to say "expired" rather than "unknown". */
@@ -33,14 +36,35 @@ final class NodeConnection {
 
     private final NodeService node;
     private final PeerLink link;
-    private final Map<Long, NodeSession> sessions = new HashMap<>();
+    private final String remoteAddress;
+    private final Instant connectedAt = Instant.now();
+    /** This connection's share of the node's traffic, counted wherever the node-wide counters are. */
+    private final TrafficCounters traffic = new TrafficCounters();
+    /** Written only on the compute thread; concurrent so that {@link #stats} can count it from anywhere. */
+    private final Map<Long, NodeSession> sessions = new ConcurrentHashMap<>();
     private final Set<Long> expired = new LinkedHashSet<>();
     private boolean welcomed;
     private boolean closed;
 
-    NodeConnection(NodeService node, PeerLink link) {
+    NodeConnection(NodeService node, PeerLink link, String remoteAddress) {
         this.node = node;
         this.link = link;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** The gateway's {@code host:port}. */
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** A snapshot of this connection, safe to take on any thread. */
+    ConnectionStats stats() {
+        return new ConnectionStats(remoteAddress, connectedAt, sessions.size(), traffic.bytesReceived(),
+                traffic.bytesSent(), traffic.windows(), traffic.positions());
+    }
+
+    TrafficCounters traffic() {
+        return traffic;
     }
 
     /** Handles one message that arrived in a frame of {@code frameBytes} bytes. */
@@ -50,6 +74,7 @@ final class NodeConnection {
         }
         long frameBytes = MessageCodec.frameSize(message);
         node.traffic().received(frameBytes);
+        traffic.received(frameBytes);
         NodeSession session = sessions.get(message.sessionId());
         if (session != null) {
             session.traffic.received(frameBytes);
@@ -82,6 +107,8 @@ final class NodeConnection {
         closed = true;
         for (NodeSession session : sessions.values()) {
             discard(session);
+            tell(NodeEvent.Kind.SESSION_CLOSED, "session " + session.id + " closed with its connection after "
+                    + windowsOf(session));
         }
         sessions.clear();
     }
@@ -95,6 +122,8 @@ final class NodeConnection {
                 iterator.remove();
                 discard(session);
                 remember(session.id);
+                tell(NodeEvent.Kind.SESSION_EXPIRED, "session " + session.id + " expired after "
+                        + node.settings().idleTimeout().toSeconds() + " s without use; its cache was wiped");
             }
         }
     }
@@ -137,6 +166,7 @@ final class NodeConnection {
         sessions.put(session.id, session);
         session.traffic.received(MessageCodec.frameSize(open));
         reply(session, new SessionOpened(session.id, codec.id(), node.runner().config().contextLength()));
+        tell(NodeEvent.Kind.SESSION_OPENED, "session " + session.id + " opened (codec " + codec.name() + ")");
     }
 
     /** The session's codec; an SCM one only with the very codebook the gateway named. */
@@ -192,6 +222,7 @@ final class NodeConnection {
         HiddenStates output = session.shard.forward(forward.startPosition(), input);
         session.traffic.window(forward.positions());
         node.traffic().window(forward.positions());
+        traffic.window(forward.positions());
         reply(session, new ForwardResult(session.id, forward.startPosition(), forward.positions(), session.codec.id(),
                 session.codec.encode(output, node.layers().end())));
     }
@@ -231,8 +262,9 @@ final class NodeConnection {
         discard(session);
         TrafficCounters t = session.traffic;
         SessionClosed closed = new SessionClosed(session.id, t.bytesReceived(), t.bytesSent(), (int) t.windows(), t.positions());
-        node.traffic().sent(MessageCodec.frameSize(closed));
+        countSent(null, MessageCodec.frameSize(closed)); // not in the session's own count: the reply reports that count
         link.send(closed);
+        tell(NodeEvent.Kind.SESSION_CLOSED, "session " + session.id + " closed after " + windowsOf(session));
     }
 
     private NodeSession requireSession(long id) {
@@ -261,27 +293,40 @@ final class NodeConnection {
     }
 
     private void reply(NodeSession session, PeerMessage message) {
-        long bytes = MessageCodec.frameSize(message);
+        countSent(session, MessageCodec.frameSize(message));
+        link.send(message);
+    }
+
+    /** Counts a frame sent for the node, this connection and, unless null, the session. */
+    private void countSent(NodeSession session, long bytes) {
         node.traffic().sent(bytes);
+        traffic.sent(bytes);
         if (session != null) {
             session.traffic.sent(bytes);
         }
-        link.send(message);
     }
 
     private void fail(long sessionId, ErrorCode code, String text) {
         ErrorReply error = new ErrorReply(sessionId, code, text);
-        NodeSession session = sessions.get(sessionId);
-        long bytes = MessageCodec.frameSize(error);
-        node.traffic().sent(bytes);
-        if (session != null) {
-            session.traffic.sent(bytes);
-        }
+        countSent(sessions.get(sessionId), MessageCodec.frameSize(error));
         if (code.closesConnection()) {
             closed = true;
             link.sendAndClose(error);
         } else {
             link.send(error);
         }
+        tell(NodeEvent.Kind.ERROR, (sessionId == 0 ? "request" : "session " + sessionId) + " refused: " + code + ": " + text
+                + (code.closesConnection() ? " (hanging up)" : ""));
+    }
+
+    /** Tells the node's listeners {@code what} happened on this connection, naming the gateway first. */
+    private void tell(NodeEvent.Kind kind, String what) {
+        node.events().emit(kind, remoteAddress + ": " + what);
+    }
+
+    private static String windowsOf(NodeSession session) {
+        long windows = session.traffic.windows();
+        long positions = session.traffic.positions();
+        return windows + (windows == 1 ? " window, " : " windows, ") + positions + (positions == 1 ? " position" : " positions");
     }
 }

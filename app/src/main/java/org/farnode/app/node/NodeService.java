@@ -1,10 +1,12 @@
 package org.farnode.app.node;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.farnode.app.codec.CodecPlacement;
 import org.farnode.app.model.ModelConfig;
 import org.farnode.app.protocol.ModelId;
@@ -16,9 +18,13 @@ import org.farnode.app.shard.ShardRunner;
  * its traffic counters, and the one compute thread on which every request runs. One thread,
  * because the backend already spreads each matrix product over all cores; requests of all
  * sessions take turns window by window.
+ *
+ * <p>For an operator's dashboard it reports its {@linkplain #connections connections} and
+ * {@linkplain #addEventListener events}; both can be read from any thread without waiting for
+ * the compute thread.
  */
 public final class NodeService implements AutoCloseable {
-    private volatile boolean paused;
+    private final AtomicBoolean paused = new AtomicBoolean();
     private final ShardRunner runner;
     private final ModelId modelId;
     private final String nodeId;
@@ -28,6 +34,7 @@ public final class NodeService implements AutoCloseable {
     private final KvBudget kvBudget;
     private final TrafficCounters traffic = new TrafficCounters();
     private final Set<NodeConnection> connections = ConcurrentHashMap.newKeySet();
+    private final NodeEvents events = new NodeEvents();
     private final ScheduledExecutorService compute;
 
     /** A node whose codecs all run on the CPU. */
@@ -55,10 +62,11 @@ public final class NodeService implements AutoCloseable {
         compute.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** A new connection whose replies go to {@code link}. */
-    NodeConnection connect(PeerLink link) {
-        NodeConnection connection = new NodeConnection(this, link);
+    /** A new connection from the gateway at {@code remoteAddress} ({@code host:port}) whose replies go to {@code link}. */
+    NodeConnection connect(PeerLink link, String remoteAddress) {
+        NodeConnection connection = new NodeConnection(this, link, remoteAddress);
         connections.add(connection);
+        events.emit(NodeEvent.Kind.PEER_CONNECTED, remoteAddress + " connected");
         return connection;
     }
 
@@ -71,6 +79,8 @@ public final class NodeService implements AutoCloseable {
         compute.execute(() -> {
             connection.disconnected();
             connections.remove(connection);
+            events.emit(NodeEvent.Kind.PEER_DISCONNECTED, connection.remoteAddress() + " disconnected ("
+                    + connection.traffic() + ")");
         });
     }
 
@@ -129,21 +139,52 @@ public final class NodeService implements AutoCloseable {
     }
 
     /**
+     * Every gateway connected now, with its traffic so far. Safe on any thread and never waits for
+     * the compute thread; a connection that has just closed stays listed until the compute thread
+     * has wiped its sessions.
+     */
+    public List<ConnectionStats> connections() {
+        return connections.stream().map(NodeConnection::stats).toList();
+    }
+
+    /**
+     * Tells {@code listener} of every later {@link NodeEvent}, synchronously on the thread where it
+     * happens (the compute thread or a network thread): see {@link NodeEventListener} for what that
+     * asks of it.
+     */
+    public void addEventListener(NodeEventListener listener) {
+        events.add(listener);
+    }
+
+    /** Stops telling {@code listener}; a listener not added is ignored. */
+    public void removeEventListener(NodeEventListener listener) {
+        events.remove(listener);
+    }
+
+    NodeEvents events() {
+        return events;
+    }
+
+    /**
      * Stops taking windows: from now on a window gets {@code NODE_PAUSED} when its turn to compute
      * comes, including windows already waiting, so the GPU is free once the window in progress
      * ends. Sessions and their caches stay, so {@link #resume} carries on where they were.
      */
     public void pause() {
-        paused = true;
+        if (paused.compareAndSet(false, true)) {
+            events.emit(NodeEvent.Kind.PAUSED, "paused by the operator: windows are refused, sessions and caches kept");
+        }
     }
 
     /** Takes windows again. */
     public void resume() {
-        paused = false;
+        if (paused.compareAndSet(true, false)) {
+            events.emit(NodeEvent.Kind.RESUMED, "resumed: taking windows again");
+        }
     }
 
     public boolean isPaused() {
-        return paused;
+        return paused.get();
     }
 
     /** Free KV cache memory, in bytes. */

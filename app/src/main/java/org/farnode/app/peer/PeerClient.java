@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +36,8 @@ import org.farnode.app.protocol.PeerFrameEncoder;
 import org.farnode.app.protocol.PeerMessage;
 import org.farnode.app.protocol.PeerMessage.ErrorReply;
 import org.farnode.app.protocol.PeerMessage.Hello;
+import org.farnode.app.protocol.PeerMessage.Ping;
+import org.farnode.app.protocol.PeerMessage.Pong;
 import org.farnode.app.protocol.PeerMessage.Welcome;
 import org.farnode.app.shard.LayerRange;
 
@@ -42,19 +45,23 @@ import org.farnode.app.shard.LayerRange;
  * The gateway's connection to one node: TLS pinned to the node id it asked for, the handshake,
  * and request/reply matching for any number of sessions. A node answers a session's requests in
  * the order they came, so a session may have several in flight (a prompt's windows, pipelined)
- * and each reply goes to the oldest request of its session still waiting. When the connection
- * drops, every waiting request fails with a message naming the node and the layers it served.
+ * and each reply goes to the oldest request of its session still waiting. Pings go beside the
+ * sessions: a pong is matched to its ping by nonce. When the connection drops, every waiting
+ * request and ping fails with a message naming the node and the layers it served.
  */
 public final class PeerClient implements AutoCloseable {
     /** Largest frame the gateway accepts from a node. */
     private static final int MAX_FRAME_BYTES = 256 << 20;
     private static final SecureRandom SESSION_IDS = new SecureRandom();
+    private static final SecureRandom PING_NONCES = new SecureRandom();
 
     private final PeerAddress address;
     private final Duration timeout;
     private final EventLoopGroup loop;
     /** Per session, its requests awaiting replies, oldest first. Guarded by itself. */
     private final Map<Long, Queue<CompletableFuture<PeerMessage>>> waiting = new HashMap<>();
+    /** Per ping nonce, the ping awaiting its pong; completes with the {@link System#nanoTime} the pong arrived. */
+    private final Map<Long, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
     private final CompletableFuture<PeerMessage> handshake = new CompletableFuture<>();
     private volatile Channel channel;
     private volatile Welcome welcome;
@@ -147,6 +154,53 @@ public final class PeerClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The round trip to the node: from sending a {@code Ping} with a fresh nonce to reading its
+     * {@code Pong}. The node answers on its network thread, not after the windows it is computing,
+     * so this measures the network (and TLS) rather than the node's queue. May be called while
+     * this client's sessions are in use on other threads; their replies are not disturbed.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     * @throws PeerException when no pong comes within {@code timeout} or the connection is closed
+     */
+    public Duration ping(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a ping's timeout must be positive, got " + timeout);
+        }
+        CompletableFuture<Long> pong = new CompletableFuture<>();
+        long nonce;
+        long sentNanos;
+        synchronized (waiting) { // the lock under which a lost connection fails what waits
+            String lost = lostReason != null ? lostReason
+                    : channel.isActive() ? null : "the connection to " + describe() + " is closed";
+            if (lost != null) {
+                throw new PeerException("cannot ping: " + lost, (ErrorCode) null);
+            }
+            do {
+                nonce = PING_NONCES.nextLong();
+            } while (pings.putIfAbsent(nonce, pong) != null);
+            sentNanos = System.nanoTime();
+            channel.writeAndFlush(new Ping(nonce)).addListener(written -> {
+                if (!written.isSuccess()) {
+                    pong.completeExceptionally(new PeerException("cannot send a ping to " + describe() + ": "
+                            + rootMessage(written.cause()), written.cause()));
+                }
+            });
+        }
+        try {
+            return Duration.ofNanos(pong.get(timeout.toNanos(), TimeUnit.NANOSECONDS) - sentNanos);
+        } catch (TimeoutException e) {
+            throw new PeerException(describe() + " did not answer a ping within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof PeerException p ? p : new PeerException(describe() + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerException("interrupted while pinging " + describe(), e);
+        } finally {
+            pings.remove(nonce, pong);
+        }
+    }
+
     /** Sends {@code request} and waits for the node's reply to it. */
     PeerMessage request(PeerMessage request) {
         return await(send(request), request.getClass().getSimpleName());
@@ -226,6 +280,14 @@ public final class PeerClient implements AutoCloseable {
     private final class Replies extends SimpleChannelInboundHandler<PeerMessage> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, PeerMessage message) {
+            if (message instanceof Pong pong) {
+                long arrivedNanos = System.nanoTime();
+                CompletableFuture<Long> ping = pings.remove(pong.nonce());
+                if (ping != null) { // null: its ping timed out already
+                    ping.complete(arrivedNanos);
+                }
+                return;
+            }
             if (message.sessionId() == 0) {
                 if (!handshake.isDone()) {
                     handshake.complete(message);
@@ -252,11 +314,13 @@ public final class PeerClient implements AutoCloseable {
             String reason = lostReason != null ? lostReason
                     : "lost the connection to " + describe() + (welcome == null ? "" : "; layers " + layers() + " are unavailable");
             PeerException lost = new PeerException(reason, (ErrorCode) null);
-            List<CompletableFuture<PeerMessage>> failed = new ArrayList<>();
+            List<CompletableFuture<?>> failed = new ArrayList<>();
             synchronized (waiting) {
                 lostReason = reason;
                 waiting.values().forEach(failed::addAll);
                 waiting.clear();
+                failed.addAll(pings.values());
+                pings.clear();
             }
             handshake.completeExceptionally(lost);
             failed.forEach(reply -> reply.completeExceptionally(lost));

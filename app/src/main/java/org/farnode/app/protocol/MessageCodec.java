@@ -8,6 +8,8 @@ import org.farnode.app.protocol.PeerMessage.Forward;
 import org.farnode.app.protocol.PeerMessage.ForwardResult;
 import org.farnode.app.protocol.PeerMessage.Hello;
 import org.farnode.app.protocol.PeerMessage.OpenSession;
+import org.farnode.app.protocol.PeerMessage.Ping;
+import org.farnode.app.protocol.PeerMessage.Pong;
 import org.farnode.app.protocol.PeerMessage.SessionClosed;
 import org.farnode.app.protocol.PeerMessage.SessionOpened;
 import org.farnode.app.protocol.PeerMessage.Truncate;
@@ -34,6 +36,8 @@ import org.farnode.app.protocol.PeerMessage.Welcome;
  *  8    Truncated       u64 session | u32 length
  *  9    CloseSession    u64 session
  * 10    SessionClosed   u64 session | u64 bytes received | u64 bytes sent | u32 windows | u64 positions
+ * 11    Ping            u64 nonce
+ * 12    Pong            u64 nonce
  * 15    ErrorReply      u64 session | u16 code | string message
  * </pre>
  */
@@ -71,6 +75,8 @@ public final class MessageCodec {
             case CloseSession m -> out.writeByte(9).writeLong(m.sessionId());
             case SessionClosed m -> out.writeByte(10).writeLong(m.sessionId()).writeLong(m.bytesReceived())
                     .writeLong(m.bytesSent()).writeInt(m.windows()).writeLong(m.positions());
+            case Ping m -> out.writeByte(11).writeLong(m.nonce());
+            case Pong m -> out.writeByte(12).writeLong(m.nonce());
             case ErrorReply m -> {
                 out.writeByte(15).writeLong(m.sessionId()).writeShort(m.code().code());
                 writeString(out, m.message());
@@ -100,10 +106,12 @@ public final class MessageCodec {
                 case 8 -> new Truncated(frame.readLong(), frame.readInt());
                 case 9 -> new CloseSession(frame.readLong());
                 case 10 -> new SessionClosed(frame.readLong(), frame.readLong(), frame.readLong(), frame.readInt(), frame.readLong());
+                case 11 -> new Ping(frame.readLong());
+                case 12 -> new Pong(frame.readLong());
                 case 15 -> new ErrorReply(frame.readLong(), ErrorCode.of(frame.readUnsignedShort()), readString(frame));
                 default -> throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE_TYPE,
                         "unknown message type " + type + " (this node speaks protocol version "
-                                + PeerMessage.PROTOCOL_VERSION + ": types 1-10 and 15)");
+                                + PeerMessage.PROTOCOL_VERSION + ": types 1-12 and 15)");
             };
             if (frame.isReadable()) {
                 throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "message type " + type + " has "
@@ -128,6 +136,8 @@ public final class MessageCodec {
             case Truncated m -> 12;
             case CloseSession m -> 8;
             case SessionClosed m -> 36;
+            case Ping m -> 8;
+            case Pong m -> 8;
             case ErrorReply m -> 10 + stringSize(m.message());
         };
         return LENGTH_BYTES + 1 + body;

@@ -10,11 +10,15 @@ import java.nio.ByteBuffer;
  * after that the gateway opens sessions and sends requests, and the node answers each request of
  * a session, in order, with its result or an {@link ErrorReply}. A session has at most one request
  * in flight, so replies are matched by session id.
+ *
+ * <p>{@link Ping} and {@link Pong} stand apart: a node answers a ping at once, at any time (before
+ * the handshake, between a session's requests, while paused), so a pong may overtake replies the
+ * node is still computing; the gateway matches it to its ping by nonce.
  */
 public sealed interface PeerMessage {
 
-    /** The current protocol version; a node refuses any other. */
-    int PROTOCOL_VERSION = 2;
+    /** The current protocol version; a node refuses any other. Version 3 added {@link Ping} and {@link Pong}. */
+    int PROTOCOL_VERSION = 3;
 
     /** The session this message belongs to, or 0 for connection-level messages. */
     long sessionId();
@@ -217,6 +221,25 @@ public sealed interface PeerMessage {
      */
     record SessionClosed(long sessionId, long bytesReceived, long bytesSent, int windows, long positions)
             implements PeerMessage {
+    }
+
+    /**
+     * Gateway → node: measure the round trip. Carries nothing but a {@code nonce} of the gateway's
+     * choosing, which the {@link Pong} returns.
+     */
+    record Ping(long nonce) implements PeerMessage {
+        @Override
+        public long sessionId() {
+            return 0;
+        }
+    }
+
+    /** Node → gateway: the answer to the {@link Ping} with the same {@code nonce}, sent as soon as the ping is read. */
+    record Pong(long nonce) implements PeerMessage {
+        @Override
+        public long sessionId() {
+            return 0;
+        }
     }
 
     /** Node → gateway: a request failed; {@code sessionId} 0 when it concerns the connection. */

@@ -66,6 +66,12 @@ final class RawPeer implements AutoCloseable {
         return channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
+    /** {@code host:port} of this end, as the node sees it. */
+    String localAddress() {
+        var local = (java.net.InetSocketAddress) channel.localAddress();
+        return local.getHostString() + ":" + local.getPort();
+    }
+
     boolean isOpen() {
         return channel.isActive();
     }

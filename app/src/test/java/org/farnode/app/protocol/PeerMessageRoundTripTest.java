@@ -14,6 +14,8 @@ import org.farnode.app.protocol.PeerMessage.Forward;
 import org.farnode.app.protocol.PeerMessage.ForwardResult;
 import org.farnode.app.protocol.PeerMessage.Hello;
 import org.farnode.app.protocol.PeerMessage.OpenSession;
+import org.farnode.app.protocol.PeerMessage.Ping;
+import org.farnode.app.protocol.PeerMessage.Pong;
 import org.farnode.app.protocol.PeerMessage.SessionClosed;
 import org.farnode.app.protocol.PeerMessage.SessionOpened;
 import org.farnode.app.protocol.PeerMessage.Truncate;
@@ -40,6 +42,10 @@ class PeerMessageRoundTripTest {
                 new Truncated(8L, 17),
                 new CloseSession(9L),
                 new SessionClosed(9L, 1_000_000_000_000L, 5L, 260, 261L),
+                new Ping(0x0123_4567_89AB_CDEFL),
+                new Ping(Long.MIN_VALUE),
+                new Pong(-1L),
+                new Pong(0L),
                 new ErrorReply(0L, ErrorCode.WRONG_MODEL, "expected model 0123…, got 4567…"),
                 new ErrorReply(11L, ErrorCode.BAD_HIDDEN_STATE, ""));
     }
@@ -74,6 +80,18 @@ class PeerMessageRoundTripTest {
         wire.release();
         everyMessage().forEach(expected -> assertThat((Object) receiver.readInbound()).isEqualTo(expected));
         assertThat(receiver.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void pingAndPongAreTypes11And12WithTheNonceBigEndian() {
+        ByteBuf wire = Unpooled.buffer();
+        MessageCodec.encode(new Ping(0x0102_0304_0506_0708L), wire);
+        MessageCodec.encode(new Pong(0x0102_0304_0506_0708L), wire);
+        byte[] bytes = new byte[wire.readableBytes()];
+        wire.readBytes(bytes);
+        assertThat(bytes).containsExactly(
+                0, 0, 0, 9, 11, 1, 2, 3, 4, 5, 6, 7, 8,
+                0, 0, 0, 9, 12, 1, 2, 3, 4, 5, 6, 7, 8);
     }
 
     @Test

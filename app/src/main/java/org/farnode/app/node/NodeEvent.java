@@ -1,0 +1,24 @@
+package org.farnode.app.node;
+
+import java.time.Instant;
+
+/**
+ * Something that happened on a node, for its operator's log: when, what kind, and a short
+ * sentence that names the gateway's address (and, for an error, its code and cause).
+ */
+public record NodeEvent(Instant time, Kind kind, String message) {
+
+    public enum Kind {
+        PEER_CONNECTED,
+        PEER_DISCONNECTED,
+        SESSION_OPENED,
+        /** Closed by its gateway, or wiped because its connection ended. */
+        SESSION_CLOSED,
+        /** Wiped after the idle timeout without use. */
+        SESSION_EXPIRED,
+        /** The node refused a request with an error reply, or dropped a connection after a failure. */
+        ERROR,
+        PAUSED,
+        RESUMED
+    }
+}
