@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.farnode.app.protocol.PeerMessage;
@@ -38,6 +39,17 @@ final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> 
             @Override
             public void sendAndClose(PeerMessage message) {
                 ctx.channel().writeAndFlush(message).addListener(ChannelFutureListener.CLOSE);
+            }
+
+            @Override
+            public String security() {
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                if (tls == null) {
+                    return "not encrypted";
+                }
+                var session = tls.engine().getSession();
+                return tls.handshakeFuture().isSuccess() ? session.getProtocol() + " " + session.getCipherSuite()
+                        : "TLS handshake in progress";
             }
         }, hostAndPort(ctx.channel().remoteAddress()));
         ctx.fireChannelActive();

@@ -59,7 +59,7 @@ final class NodeConnection {
 
     /** A snapshot of this connection, safe to take on any thread. */
     ConnectionStats stats() {
-        return new ConnectionStats(remoteAddress, connectedAt, sessions.size(), traffic.bytesReceived(),
+        return new ConnectionStats(remoteAddress, link.security(), connectedAt, sessions.size(), traffic.bytesReceived(),
                 traffic.bytesSent(), traffic.windows(), traffic.positions());
     }
 

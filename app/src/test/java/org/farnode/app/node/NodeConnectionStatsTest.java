@@ -68,6 +68,8 @@ class NodeConnectionStatsTest {
                 long helloBytes = MessageCodec.frameSize(new PeerMessage.Hello(PeerMessage.PROTOCOL_VERSION, nodes.modelId()));
                 assertMatches(firstStats, first, helloBytes, List.of(a.traffic()), 0, 1);
                 assertMatches(secondStats, second, helloBytes, List.of(b1.traffic(), b2.traffic()), 1, 1);
+                assertThat(firstStats.security()).as("every node link is TLS 1.3").startsWith("TLSv1.3 TLS_");
+                assertThat(secondStats.security()).startsWith("TLSv1.3 TLS_");
                 assertThat(firstStats.windows()).isEqualTo(2);
                 assertThat(firstStats.positions()).isEqualTo(4);
                 assertThat(secondStats.windows()).isEqualTo(4);

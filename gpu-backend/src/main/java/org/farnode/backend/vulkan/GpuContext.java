@@ -62,10 +62,14 @@ public final class GpuContext implements AutoCloseable {
         return instance.validationMessages();
     }
 
+    /** GPU memory the weights of every shard placed on this GPU take: what counts against {@link #vramCapBytes()}. */
+    public synchronized long shardWeightBytes() {
+        return owned.stream().filter(o -> o instanceof GpuShard).mapToLong(o -> ((GpuShard) o).weightBytes()).sum();
+    }
+
     /** Places a shard on this GPU; it is closed with the context. */
     public synchronized GpuShard shard(GpuShardShape shape, List<GpuLayerWeights> layers, org.farnode.backend.ops.RopeTable rope) {
-        long used = owned.stream().filter(o -> o instanceof GpuShard).mapToLong(o -> ((GpuShard) o).weightBytes()).sum();
-        GpuShard shard = new GpuShard(device, compiler, shape, layers, rope, vramCapBytes - used);
+        GpuShard shard = new GpuShard(device, compiler, shape, layers, rope, vramCapBytes - shardWeightBytes());
         owned.add(shard);
         return shard;
     }

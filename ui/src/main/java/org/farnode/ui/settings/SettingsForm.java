@@ -24,6 +24,9 @@ import org.farnode.app.settings.SettingsValidation;
  * shows them.
  */
 public final class SettingsForm extends VBox {
+    /** Which settings take effect when: said on every save, so nobody waits for a change that needs a restart. */
+    static final String APPLIES = "Close to tray applies at once; the others when FAR Node next starts.";
+
     private final SettingsStore store;
     private final Map<String, Label> problemLabels = new LinkedHashMap<>();
     private final ChoiceBox<String> backend = new ChoiceBox<>();
@@ -108,7 +111,7 @@ public final class SettingsForm extends VBox {
         try {
             store.save(settings);
             loaded = settings;
-            status.setText("Saved to " + store.file());
+            status.setText("Saved to " + store.file() + ". " + APPLIES);
         } catch (RuntimeException e) {
             status.setText("Not saved: " + e.getMessage());
         }

@@ -60,7 +60,7 @@ class SettingsFormTest {
         replace(robot, "modelFile", "/models/stories260K.gguf");
         robot.clickOn("#save-settings");
         assertThat(text(robot, "listenPort-problem")).isEmpty();
-        assertThat(text(robot, "settings-status")).isEqualTo("Saved to " + store.file());
+        assertThat(text(robot, "settings-status")).isEqualTo("Saved to " + store.file() + ". " + SettingsForm.APPLIES);
         assertThat(store.load().settings().listenPort()).isEqualTo(7411);
 
         // A restart: a new form reads the file.

@@ -1,0 +1,111 @@
+package org.farnode.app.desktop;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.farnode.app.settings.OperatorSettings;
+import org.farnode.app.settings.SettingsValidation;
+import org.farnode.backend.vulkan.DeviceDiscovery;
+
+/**
+ * What the desktop app runs: the embedded swarm with this node in it, the operator's pause
+ * switch, the local gateway's traffic, the activity log and the GPU's status. The window and the
+ * tray only show and steer this; none of it needs a display.
+ */
+public final class DesktopNode implements AutoCloseable {
+    private final EmbeddedSwarm swarm;
+    private final NodeControl control;
+    private final ActivityLog log;
+    private final GpuStatus gpu;
+    private LocalLoad load;
+
+    private DesktopNode(EmbeddedSwarm swarm, NodeControl control, ActivityLog log, GpuStatus gpu) {
+        this.swarm = swarm;
+        this.control = control;
+        this.log = log;
+        this.gpu = gpu;
+    }
+
+    /**
+     * Checks {@code settings}, then starts the swarm (identity kept in {@code dataFolder}), telling
+     * {@code progress} each step.
+     *
+     * @throws IllegalArgumentException a setting is wrong (every wrong one, with what is allowed)
+     */
+    public static DesktopNode start(OperatorSettings settings, Path dataFolder, ActivityLog log, Consumer<String> progress)
+            throws IOException, InterruptedException {
+        var problems = SettingsValidation.problems(settings);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the settings cannot be used: " + String.join("; ",
+                    problems.stream().map(p -> p.field() + ": " + p.message()).toList()));
+        }
+        if (!settings.bootstrapPeers().isEmpty()) {
+            log.add("network", "joining a network through bootstrap peers is not available in this version; "
+                    + "this node serves the local swarm only");
+        }
+        progress.accept("Looking for GPUs...");
+        var devices = DeviceDiscovery.discover();
+        EmbeddedSwarm swarm = EmbeddedSwarm.start(settings, dataFolder.resolve("identity"), progress);
+        NodeControl control = new NodeControl(swarm.thisNode().service());
+        GpuStatus gpu = GpuStatus.of(devices, swarm.nodeBackend(), settings.backend(), swarm.backendNotice());
+        swarm.backendNotice().ifPresent(notice -> log.add("gpu", notice));
+        control.addListener(state -> log.add("pause", switch (state) {
+            case SERVING -> "serving again";
+            case PAUSED -> "paused by the operator: windows are refused";
+            case SNOOZED -> "snoozed until " + control.snoozedUntil() + ": windows are refused until then";
+        }));
+        log.add("node", "node " + swarm.thisNode().address().nodeId().substring(0, 12) + " serves layers "
+                + swarm.layout().thisNode() + " of " + swarm.model().path().getFileName() + " on " + swarm.thisNode().address().describe());
+        return new DesktopNode(swarm, control, log, gpu);
+    }
+
+    /** Starts the local gateway's stories (see {@link LocalLoad}); does nothing when they already run. */
+    public synchronized void startLocalLoad() {
+        if (load == null) {
+            load = LocalLoad.start(swarm, log);
+            log.add("load", "the local gateway generates stories through the swarm");
+        }
+    }
+
+    /** Stops the local gateway's stories. */
+    public synchronized void stopLocalLoad() throws InterruptedException {
+        if (load != null) {
+            load.close();
+            load = null;
+            log.add("load", "the local gateway stopped");
+        }
+    }
+
+    public synchronized boolean localLoadRunning() {
+        return load != null;
+    }
+
+    public EmbeddedSwarm swarm() {
+        return swarm;
+    }
+
+    public NodeControl control() {
+        return control;
+    }
+
+    public ActivityLog log() {
+        return log;
+    }
+
+    public GpuStatus gpu() {
+        return gpu;
+    }
+
+    /** The swarm's nodes as the dashboard lists them. */
+    public List<EmbeddedSwarm.SwarmMember> members() {
+        return swarm.members();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stopLocalLoad();
+        control.close();
+        swarm.close();
+    }
+}
