@@ -50,6 +50,21 @@ public final class DesktopNode implements AutoCloseable {
         NodeControl control = new NodeControl(swarm.thisNode().service());
         GpuStatus gpu = GpuStatus.of(devices, swarm.nodeBackend(), settings.backend(), swarm.backendNotice());
         swarm.backendNotice().ifPresent(notice -> log.add("gpu", notice));
+        for (EmbeddedSwarm.SwarmMember member : swarm.members()) {
+            String who = member.thisNode() ? "" : "local peer " + member.address().nodeId().substring(0, 12) + ": ";
+            member.service().addEventListener(event -> {
+                // Sessions come and go with every generation: the sessions figure shows them; the log keeps what is notable.
+                boolean notable = switch (event.kind()) {
+                    case PEER_CONNECTED, PEER_DISCONNECTED, SESSION_EXPIRED -> member.thisNode();
+                    // A paused node refuses every window; the pause itself is logged once, not each refusal.
+                    case ERROR -> !event.message().contains("NODE_PAUSED");
+                    case SESSION_OPENED, SESSION_CLOSED, PAUSED, RESUMED -> false;
+                };
+                if (notable) {
+                    log.add(new ActivityLog.Entry(event.time(), kindWord(event.kind()), who + event.message()));
+                }
+            });
+        }
         control.addListener(state -> log.add("pause", switch (state) {
             case SERVING -> "serving again";
             case PAUSED -> "paused by the operator: windows are refused";
@@ -58,6 +73,14 @@ public final class DesktopNode implements AutoCloseable {
         log.add("node", "node " + swarm.thisNode().address().nodeId().substring(0, 12) + " serves layers "
                 + swarm.layout().thisNode() + " of " + swarm.model().path().getFileName() + " on " + swarm.thisNode().address().describe());
         return new DesktopNode(swarm, control, log, gpu);
+    }
+
+    private static String kindWord(org.farnode.app.node.NodeEvent.Kind kind) {
+        return switch (kind) {
+            case PEER_CONNECTED, PEER_DISCONNECTED -> "peer";
+            case ERROR -> "error";
+            default -> "session";
+        };
     }
 
     /** Starts the local gateway's stories (see {@link LocalLoad}); does nothing when they already run. */

@@ -43,8 +43,15 @@ public final class LocalLoad implements AutoCloseable {
     private void run() {
         SplittableRandom random = new SplittableRandom();
         String lastFailure = null;
+        PeerRoute route = null;
         while (!stopping) {
-            try (PeerRoute route = swarm.openRoute(HiddenStateCodecs.byName("fp16"))) {
+            try {
+                if (route == null) {
+                    route = swarm.openRoute(HiddenStateCodecs.byName("fp16"));
+                } else {
+                    // One connection and session per node for all stories: each story starts on an emptied cache.
+                    route.stages().forEach(stage -> stage.truncate(0));
+                }
                 Generator generator = new Generator(swarm.gateway(), swarm.model().tokenizer(), List.copyOf(route.stages()));
                 String prompt = PROMPTS.get(random.nextInt(PROMPTS.size()));
                 generator.generate(prompt, TOKENS_PER_STORY, new SamplingSettings(0.8f, 40, 0.95f, random.nextLong()),
@@ -53,22 +60,28 @@ public final class LocalLoad implements AutoCloseable {
                                 throw new StopRequested();
                             }
                         });
-                route.closeSessions();
                 stories.incrementAndGet();
                 lastFailure = null;
             } catch (StopRequested e) {
-                return;
+                break;
             } catch (RuntimeException e) {
                 if (stopping) {
-                    return;
+                    break;
                 }
                 String failure = String.valueOf(e.getMessage());
                 if (!failure.equals(lastFailure)) {
                     log.add("load", "the local gateway's story stopped: " + failure + " (retrying every second)");
                     lastFailure = failure;
                 }
+                if (route != null) {
+                    route.close();
+                    route = null;
+                }
                 sleepQuietly();
             }
+        }
+        if (route != null) {
+            route.close();
         }
     }
 
