@@ -46,6 +46,11 @@ public record OperatorSettings(String device, String backend, long vramCapMib, i
                 listenPort, bootstrapPeers, file, layers, onlyWhenIdle, schedule, startOnLogin, closeToTray);
     }
 
+    public OperatorSettings withLayers(String range) {
+        return new OperatorSettings(device, backend, vramCapMib, gpuSharePercent, uploadCapMbit, downloadCapMbit, dailyDataCapGib,
+                listenPort, bootstrapPeers, modelFile, range, onlyWhenIdle, schedule, startOnLogin, closeToTray);
+    }
+
     public OperatorSettings withListenPort(int port) {
         return new OperatorSettings(device, backend, vramCapMib, gpuSharePercent, uploadCapMbit, downloadCapMbit, dailyDataCapGib,
                 port, bootstrapPeers, modelFile, layers, onlyWhenIdle, schedule, startOnLogin, closeToTray);
