@@ -206,6 +206,7 @@ final class NodeConnection {
                     + " positions, so a window must start at " + cached + " (or before, which drops the positions from its start on)"
                     + ", have at least one position, and end by the context length " + context);
         }
+        long workStart = System.nanoTime();
         HiddenStates input = decode(session, forward);
         if (forward.startPosition() < cached) {
             // A rewind: speculative decoding's rejected drafts dropped in the same trip as the next window.
@@ -225,6 +226,7 @@ final class NodeConnection {
         traffic.window(forward.positions());
         reply(session, new ForwardResult(session.id, forward.startPosition(), forward.positions(), session.codec.id(),
                 session.codec.encode(output, node.layers().end())));
+        node.restAfterWindowFrom(workStart); // after the reply: the share slows the node's next window, not this one's answer
     }
 
     private HiddenStates decode(NodeSession session, Forward forward) {

@@ -9,6 +9,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import java.net.InetSocketAddress;
 import org.farnode.app.identity.NodeIdentity;
 import org.farnode.app.identity.PeerTls;
@@ -16,21 +17,34 @@ import org.farnode.app.protocol.PeerFrameDecoder;
 import org.farnode.app.protocol.PeerFrameEncoder;
 
 /**
- * A node listening for gateways: TLS 1.3 with the node's own certificate, then the peer
- * protocol's frames, then the {@link NodeService}.
+ * A node listening for gateways: the operator's bandwidth caps, TLS 1.3 with the node's own
+ * certificate, then the peer protocol's frames, then the {@link NodeService}.
  */
 public final class NodeServer implements AutoCloseable {
     private static final PeerFrameEncoder ENCODER = new PeerFrameEncoder();
+    /**
+     * How often the bandwidth caps' counters start a new interval (Netty's default is 1 s). Netty
+     * charges a read in the first 10 ms of an interval with the interval before as well, so the
+     * first window under a new cap also pays for the uncapped traffic of the interval before the
+     * cap; a short interval keeps that one-off charge small. Windows sent one at a time right after
+     * a 64 KiB/s download cap was set went through at 23 KiB/s with 1 s, at 46 to 64 KiB/s with
+     * 100 ms; once the cap had settled, at 64 KiB/s with either (NodeBandwidthCapTest prints it).
+     */
+    private static final long RATE_CHECK_MILLIS = 100;
     private final NodeService service;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Channel listener;
+    /** One for all connections, so the caps hold for the node as a whole, however many gateways it serves. */
+    private final GlobalTrafficShapingHandler bandwidth;
 
-    private NodeServer(NodeService service, EventLoopGroup acceptors, EventLoopGroup workers, Channel listener) {
+    private NodeServer(NodeService service, EventLoopGroup acceptors, EventLoopGroup workers, Channel listener,
+                       GlobalTrafficShapingHandler bandwidth) {
         this.service = service;
         this.acceptors = acceptors;
         this.workers = workers;
         this.listener = listener;
+        this.bandwidth = bandwidth;
     }
 
     /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
@@ -55,6 +69,7 @@ public final class NodeServer implements AutoCloseable {
         java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        GlobalTrafficShapingHandler bandwidth = new GlobalTrafficShapingHandler(workers.next(), 0, 0, RATE_CHECK_MILLIS);
         try {
             Channel listener = new ServerBootstrap()
                     .group(acceptors, workers)
@@ -62,6 +77,8 @@ public final class NodeServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
+                            // Nearest the socket, so the caps count the bytes on the wire, TLS records and all.
+                            channel.pipeline().addLast(bandwidth);
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                             if (audit != null) {
                                 channel.pipeline().addLast(new InboundAuditHandler(audit, connections.incrementAndGet()));
@@ -73,8 +90,9 @@ public final class NodeServer implements AutoCloseable {
                         }
                     })
                     .bind(host, port).sync().channel();
-            return new NodeServer(service, acceptors, workers, listener);
+            return new NodeServer(service, acceptors, workers, listener, bandwidth);
         } catch (InterruptedException | RuntimeException e) {
+            bandwidth.release();
             acceptors.shutdownGracefully();
             workers.shutdownGracefully();
             throw e;
@@ -89,12 +107,43 @@ public final class NodeServer implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Caps the bytes per second this node sends ({@code uploadBytesPerSecond}) and receives
+     * ({@code downloadBytesPerSecond}), all its connections together, counted on the wire (TLS
+     * included); 0 means unlimited. Applies at once to every connection, open or still to come.
+     * Received bytes over the cap are left in
+     * the socket until the rate allows them, so TCP slows the sender down; sent bytes wait in the
+     * node's queue. The shaping is Netty's, by intervals of 100 ms; a new cap may also charge the
+     * traffic of the 100 ms before it, once, so the first window after it can wait as long as those
+     * bytes take at the cap.
+     *
+     * @throws IllegalArgumentException when a rate is negative
+     */
+    public void setRateLimits(long uploadBytesPerSecond, long downloadBytesPerSecond) {
+        if (uploadBytesPerSecond < 0 || downloadBytesPerSecond < 0) {
+            throw new IllegalArgumentException("bandwidth caps must be 0 (unlimited) or a positive number of bytes per second, got "
+                    + uploadBytesPerSecond + " up and " + downloadBytesPerSecond + " down");
+        }
+        bandwidth.configure(uploadBytesPerSecond, downloadBytesPerSecond);
+    }
+
+    /** The upload cap in bytes per second; 0 = unlimited. */
+    public long uploadLimit() {
+        return bandwidth.getWriteLimit();
+    }
+
+    /** The download cap in bytes per second; 0 = unlimited. */
+    public long downloadLimit() {
+        return bandwidth.getReadLimit();
+    }
+
     /** Stops accepting, closes every connection, and stops the compute thread. */
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
         acceptors.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        bandwidth.release(); // after the connections: it frees what still waited to be sent
         service.close();
     }
 }

@@ -17,7 +17,8 @@ import org.farnode.app.shard.ShardRunner;
  * What a node serves, independent of sockets: a shard of one model, its sessions' KV budget,
  * its traffic counters, and the one compute thread on which every request runs. One thread,
  * because the backend already spreads each matrix product over all cores; requests of all
- * sessions take turns window by window.
+ * sessions take turns window by window. The operator may {@linkplain #setComputeShare give it only
+ * a share} of that thread's time, and {@linkplain #pause pause} it.
  *
  * <p>For an operator's dashboard it reports its {@linkplain #connections connections} and
  * {@linkplain #addEventListener events}; both can be read from any thread without waiting for
@@ -25,6 +26,8 @@ import org.farnode.app.shard.ShardRunner;
  */
 public final class NodeService implements AutoCloseable {
     private final AtomicBoolean paused = new AtomicBoolean();
+    /** A pause ends a rest at once: the windows waiting behind it are then refused without delay. */
+    private final ComputeShare computeShare = new ComputeShare(paused::get);
     private final ShardRunner runner;
     private final ModelId modelId;
     private final String nodeId;
@@ -172,6 +175,7 @@ public final class NodeService implements AutoCloseable {
      */
     public void pause() {
         if (paused.compareAndSet(false, true)) {
+            computeShare.wake();
             events.emit(NodeEvent.Kind.PAUSED, "paused by the operator: windows are refused, sessions and caches kept");
         }
     }
@@ -185,6 +189,28 @@ public final class NodeService implements AutoCloseable {
 
     public boolean isPaused() {
         return paused.get();
+    }
+
+    /**
+     * Lets the compute thread work {@code percent}% of the time under full load: after each window
+     * computed in time {@code t} it rests {@code t × (100 − percent) / percent} before the next
+     * (see {@link ComputeShare}). Applies from now on, also to a rest in progress. Pings are
+     * answered meanwhile (on the network thread) and a pause ends the rest at once.
+     *
+     * @throws IllegalArgumentException unless {@code percent} is 1 to 100
+     */
+    public void setComputeShare(int percent) {
+        computeShare.setPercent(percent);
+    }
+
+    /** The share of time the compute thread may work, 1 to 100 percent; 100 (no rests) unless set. */
+    public int computeShare() {
+        return computeShare.percent();
+    }
+
+    /** Rests the compute thread as the share asks after a window that began computing at {@code workStartNanos}. */
+    void restAfterWindowFrom(long workStartNanos) {
+        computeShare.restAfterWorkFrom(workStartNanos);
     }
 
     /** Free KV cache memory, in bytes. */

@@ -1,5 +1,6 @@
 package org.farnode.app.settings;
 
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,9 +64,16 @@ public final class SettingsValidation {
             } else if (!slot.from().isBefore(slot.until())) {
                 problems.add(new SettingsProblem("schedule", "the " + slot.day() + " slot from " + slot.from() + " to " + slot.until()
                         + " must end after it starts (a night across midnight is two slots)"));
+            } else if (!wholeMinute(slot.from()) || !(wholeMinute(slot.until()) || slot.until().equals(LocalTime.MAX))) {
+                problems.add(new SettingsProblem("schedule", "the " + slot.day() + " slot from " + slot.from() + " to " + slot.until()
+                        + " must start and end on whole minutes, as the schedule is written (HH:MM, or 24:00 for the end of the day)"));
             }
         }
         return problems;
+    }
+
+    private static boolean wholeMinute(LocalTime time) {
+        return time.getSecond() == 0 && time.getNano() == 0;
     }
 
     private static void rate(List<SettingsProblem> problems, String field, String what, double value, String unit) {
