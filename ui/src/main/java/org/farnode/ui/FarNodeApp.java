@@ -25,7 +25,12 @@ public final class FarNodeApp extends Application {
     public void start(Stage stage) {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         AppShell shell = new AppShell(stage, options.dataFolder(), options.testTraffic(), options.tray());
-        SHOW_REQUEST.set(() -> Platform.runLater(shell::bringForward));
+        // What the log view shows also goes to the terminal the app was started from.
+        shell.log().addListener(entry -> System.err.println("far-node: " + entry.kind() + ": " + entry.message()));
+        SHOW_REQUEST.set(() -> Platform.runLater(() -> {
+            shell.log().add("window", "another launch asked for the window: brought forward");
+            shell.bringForward();
+        }));
         shell.open(options.model());
     }
 

@@ -19,12 +19,42 @@ public final class DesktopNode implements AutoCloseable {
     private final ActivityLog log;
     private final GpuStatus gpu;
     private LocalLoad load;
+    private RuleKeeper rules;
 
     private DesktopNode(EmbeddedSwarm swarm, NodeControl control, ActivityLog log, GpuStatus gpu) {
         this.swarm = swarm;
         this.control = control;
         this.log = log;
         this.gpu = gpu;
+    }
+
+    /** Settings that take effect while the node runs; the rest ({@link #AT_NEXT_START}) when the app starts again. */
+    public static final String APPLIED_LIVE = "GPU share, upload and download caps, daily data cap, idle-only, schedule, "
+            + "start on login, close to tray";
+    public static final String AT_NEXT_START = "device, backend, VRAM cap, listening port, bootstrap peers, model file, layers";
+
+    /**
+     * Applies the settings that can change while the node runs: the GPU share, the rate caps, the
+     * serving rules (schedule, idle-only, daily data cap). Start on login and close to tray are the
+     * app's to apply.
+     */
+    public synchronized void apply(OperatorSettings settings) {
+        var problems = SettingsValidation.problems(settings);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the settings cannot be used: " + String.join("; ",
+                    problems.stream().map(p -> p.field() + ": " + p.message()).toList()));
+        }
+        swarm.thisNode().service().setComputeShare(settings.gpuSharePercent());
+        swarm.thisNode().server().setRateLimits(megabitsToBytes(settings.uploadCapMbit()),
+                megabitsToBytes(settings.downloadCapMbit()));
+        if (rules != null) {
+            rules.close();
+        }
+        rules = new RuleKeeper(new ServingRules(settings), swarm.thisNode().service(), control, log);
+    }
+
+    private static long megabitsToBytes(double megabitsPerSecond) {
+        return Math.round(megabitsPerSecond * 1_000_000 / 8);
     }
 
     /**
@@ -69,10 +99,13 @@ public final class DesktopNode implements AutoCloseable {
             case SERVING -> "serving again";
             case PAUSED -> "paused by the operator: windows are refused";
             case SNOOZED -> "snoozed until " + control.snoozedUntil() + ": windows are refused until then";
+            case HELD -> "not serving: " + control.holdReason();
         }));
         log.add("node", "node " + swarm.thisNode().address().nodeId().substring(0, 12) + " serves layers "
                 + swarm.layout().thisNode() + " of " + swarm.model().path().getFileName() + " on " + swarm.thisNode().address().describe());
-        return new DesktopNode(swarm, control, log, gpu);
+        DesktopNode node = new DesktopNode(swarm, control, log, gpu);
+        node.apply(settings);
+        return node;
     }
 
     private static String kindWord(org.farnode.app.node.NodeEvent.Kind kind) {
@@ -127,6 +160,11 @@ public final class DesktopNode implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        synchronized (this) {
+            if (rules != null) {
+                rules.close();
+            }
+        }
         stopLocalLoad();
         control.close();
         swarm.close();

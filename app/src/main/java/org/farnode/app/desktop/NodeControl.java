@@ -15,11 +15,13 @@ import org.farnode.app.node.NodeService;
 /**
  * The operator's pause switch for this node, shared by the window and the tray: serve, pause, or
  * snooze (pause, then serve again by itself after a while). Pausing takes effect at once: the node
- * refuses every window from then on ({@link NodeService#pause}).
+ * refuses every window from then on ({@link NodeService#pause}). Separately, the operator's rules
+ * (schedule, idle-only, data cap) can hold a serving node ({@link #hold}); it serves again when
+ * they let it, unless the operator paused it meanwhile.
  */
 public final class NodeControl implements AutoCloseable {
-    /** What the node is doing, as the operator set it. */
-    public enum State { SERVING, PAUSED, SNOOZED }
+    /** What the node is doing: serving, paused or snoozed by the operator, or held by the operator's rules. */
+    public enum State { SERVING, PAUSED, SNOOZED, HELD }
 
     private final NodeService node;
     private final Clock clock;
@@ -30,6 +32,7 @@ public final class NodeControl implements AutoCloseable {
     });
     private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
     private State state = State.SERVING;
+    private String holdReason;
     private Instant snoozedUntil;
     private ScheduledFuture<?> wakeUp;
 
@@ -60,11 +63,15 @@ public final class NodeControl implements AutoCloseable {
         change(State.SNOOZED, length);
     }
 
-    private void change(State next, Duration snooze) {
+    private void change(State requested, Duration snooze) {
+        State next = requested;
         synchronized (this) {
             if (wakeUp != null) {
                 wakeUp.cancel(false);
                 wakeUp = null;
+            }
+            if (next == State.SERVING && holdReason != null) {
+                next = State.HELD;
             }
             if (next == State.SERVING) {
                 node.resume();
@@ -77,7 +84,38 @@ public final class NodeControl implements AutoCloseable {
             }
             state = next;
         }
+        State told = next;
+        listeners.forEach(listener -> listener.accept(told));
+    }
+
+    /**
+     * The operator's rules say the node must not serve now, for {@code reason} (e.g. "outside the
+     * weekly schedule"); null lets it serve again. The operator's own pause or snooze stays as it is.
+     */
+    public void hold(String reason) {
+        State next;
+        synchronized (this) {
+            if (java.util.Objects.equals(reason, holdReason)) {
+                return;
+            }
+            holdReason = reason;
+            if (state == State.PAUSED || state == State.SNOOZED) {
+                return; // the operator's pause wins; resume() will look at the hold
+            }
+            next = reason == null ? State.SERVING : State.HELD;
+            if (next == State.SERVING) {
+                node.resume();
+            } else {
+                node.pause();
+            }
+            state = next;
+        }
         listeners.forEach(listener -> listener.accept(next));
+    }
+
+    /** Why the rules hold the node; null when they do not. */
+    public synchronized String holdReason() {
+        return holdReason;
     }
 
     public synchronized State state() {

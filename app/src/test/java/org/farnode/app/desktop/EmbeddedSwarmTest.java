@@ -127,4 +127,38 @@ class EmbeddedSwarmTest {
             assertThat(node.swarm().members().get(1).address().nodeId()).isNotEqualTo(first);
         }
     }
+
+    @Test
+    void savedSettingsApplyToTheRunningNodeAtOnce() throws Exception {
+        OperatorSettings base = settings();
+        // A slot on another day than today: the node is outside its schedule now.
+        var otherDay = java.time.LocalDate.now().getDayOfWeek().plus(3);
+        OperatorSettings changed = new OperatorSettings(base.device(), base.backend(), base.vramCapMib(), 40, 8, 16, 0,
+                base.listenPort(), base.bootstrapPeers(), base.modelFile(), base.layers(), false,
+                List.of(new org.farnode.app.settings.WeeklySlot(otherDay, java.time.LocalTime.of(10, 0), java.time.LocalTime.of(11, 0))),
+                false, true);
+        try (DesktopNode node = DesktopNode.start(base, folder, new ActivityLog(), step -> { })) {
+            var thisNode = node.swarm().thisNode();
+            node.apply(changed);
+            assertThat(thisNode.service().computeShare()).isEqualTo(40);
+            assertThat(thisNode.server().uploadLimit()).as("8 Mbit/s in bytes/s").isEqualTo(1_000_000);
+            assertThat(thisNode.server().downloadLimit()).isEqualTo(2_000_000);
+            awaitState(node, NodeControl.State.HELD);
+            assertThat(node.control().holdReason()).startsWith("outside the weekly schedule");
+            assertThat(thisNode.service().isPaused()).isTrue();
+
+            node.apply(base);
+            awaitState(node, NodeControl.State.SERVING);
+            assertThat(thisNode.service().computeShare()).isEqualTo(100);
+            assertThat(thisNode.server().uploadLimit()).isZero();
+        }
+    }
+
+    private static void awaitState(DesktopNode node, NodeControl.State expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3 * RuleKeeper.PERIOD_SECONDS).toNanos();
+        while (node.control().state() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(node.control().state()).isEqualTo(expected);
+    }
 }

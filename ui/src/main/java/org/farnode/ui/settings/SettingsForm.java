@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -16,6 +17,8 @@ import org.farnode.app.settings.OperatorSettings;
 import org.farnode.app.settings.SettingsProblem;
 import org.farnode.app.settings.SettingsStore;
 import org.farnode.app.settings.SettingsValidation;
+import org.farnode.app.settings.WeeklySchedule;
+import org.farnode.app.settings.WeeklySlot;
 
 /**
  * The settings screen's form: one field per setting, each with the message of what is wrong with
@@ -24,10 +27,11 @@ import org.farnode.app.settings.SettingsValidation;
  * shows them.
  */
 public final class SettingsForm extends VBox {
-    /** Which settings take effect when: said on every save, so nobody waits for a change that needs a restart. */
-    static final String APPLIES = "Close to tray applies at once; the others when FAR Node next starts.";
+    /** Said on a save with no node running: nothing waits for a change that cannot happen yet. */
+    static final String APPLIED_AT_START = "The node uses them when it starts.";
 
     private final SettingsStore store;
+    private final Function<OperatorSettings, String> apply;
     private final Map<String, Label> problemLabels = new LinkedHashMap<>();
     private final ChoiceBox<String> backend = new ChoiceBox<>();
     private final TextField device = field("device");
@@ -40,14 +44,25 @@ public final class SettingsForm extends VBox {
     private final TextField bootstrapPeers = field("bootstrapPeers");
     private final TextField modelFile = field("modelFile");
     private final TextField layers = field("layers");
+    private final TextField schedule = field("schedule");
     private final CheckBox onlyWhenIdle = new CheckBox("Serve only while this computer is idle");
     private final CheckBox startOnLogin = new CheckBox("Start on login");
     private final CheckBox closeToTray = new CheckBox("Closing the window keeps the node running in the tray");
     private final Label status = new Label();
     private OperatorSettings loaded;
 
+    /** A form for settings the node uses when it starts. */
     public SettingsForm(SettingsStore store) {
+        this(store, saved -> APPLIED_AT_START);
+    }
+
+    /**
+     * A form whose saved settings also go to {@code apply} (the running node), which says what it
+     * applied at once and what waits for the next start; if it throws, the form says that too.
+     */
+    public SettingsForm(SettingsStore store, Function<OperatorSettings, String> apply) {
         this.store = store;
+        this.apply = apply;
         setId("settings-form");
         setSpacing(8);
         setPadding(new Insets(16));
@@ -68,7 +83,9 @@ public final class SettingsForm extends VBox {
         row = addRow(grid, row, "Listening port (0 = any)", listenPort);
         row = addRow(grid, row, "Bootstrap peers (HOST:PORT@NODEID, comma-separated)", bootstrapPeers);
         row = addRow(grid, row, "Model file (.gguf)", modelFile);
-        addRow(grid, row, "Layers (auto or a:b)", layers);
+        row = addRow(grid, row, "Layers (auto or a:b)", layers);
+        schedule.setPromptText("e.g. Mon-Fri 18:00-23:30; Sat,Sun 00:00-24:00");
+        addRow(grid, row, "Weekly schedule (empty = any time)", schedule);
         Button save = new Button("Save");
         save.setId("save-settings");
         save.setDefaultButton(true);
@@ -84,7 +101,15 @@ public final class SettingsForm extends VBox {
         return new OperatorSettings(device.getText().trim(), backend.getValue(), whole(vramCapMib, -1), (int) whole(gpuSharePercent, 0),
                 decimal(uploadCapMbit), decimal(downloadCapMbit), decimal(dailyDataCapGib), (int) whole(listenPort, -1),
                 peers(bootstrapPeers.getText()), modelFile.getText().trim(), layers.getText().trim(), onlyWhenIdle.isSelected(),
-                loaded.schedule(), startOnLogin.isSelected(), closeToTray.isSelected());
+                scheduleOrEmpty(), startOnLogin.isSelected(), closeToTray.isSelected());
+    }
+
+    private List<WeeklySlot> scheduleOrEmpty() {
+        try {
+            return WeeklySchedule.parse(schedule.getText());
+        } catch (IllegalArgumentException e) {
+            return List.of(); // save() reports the text's problem itself
+        }
     }
 
     private void save() {
@@ -104,16 +129,28 @@ public final class SettingsForm extends VBox {
                 problemLabels.get(number.getId()).setText("'" + text + "' is not a number");
             }
         }
-        if (!problems.isEmpty()) {
-            status.setText("Not saved: " + problems.size() + (problems.size() == 1 ? " value needs" : " values need") + " changing");
+        int wrong = problems.size();
+        try {
+            WeeklySchedule.parse(schedule.getText());
+        } catch (IllegalArgumentException e) {
+            problemLabels.get("schedule").setText(e.getMessage());
+            wrong++;
+        }
+        if (wrong > 0) {
+            status.setText("Not saved: " + wrong + (wrong == 1 ? " value needs" : " values need") + " changing");
             return;
         }
         try {
             store.save(settings);
             loaded = settings;
-            status.setText("Saved to " + store.file() + ". " + APPLIES);
         } catch (RuntimeException e) {
             status.setText("Not saved: " + e.getMessage());
+            return;
+        }
+        try {
+            status.setText("Saved to " + store.file() + ". " + apply.apply(settings));
+        } catch (RuntimeException e) {
+            status.setText("Saved to " + store.file() + ", but applying it to the running node failed: " + e.getMessage());
         }
     }
 
@@ -130,6 +167,7 @@ public final class SettingsForm extends VBox {
         bootstrapPeers.setText(String.join(", ", settings.bootstrapPeers()));
         modelFile.setText(settings.modelFile());
         layers.setText(settings.layers());
+        schedule.setText(WeeklySchedule.format(settings.schedule()));
         onlyWhenIdle.setSelected(settings.onlyWhenIdle());
         startOnLogin.setSelected(settings.startOnLogin());
         closeToTray.setSelected(settings.closeToTray());

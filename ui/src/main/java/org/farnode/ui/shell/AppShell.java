@@ -28,6 +28,7 @@ public final class AppShell {
     private DesktopNode node;
     private MainWindow window;
     private Optional<TrayControl> tray = Optional.empty();
+    private final AppLoginStart loginStart;
 
     /**
      * @param dataFolder where settings and the node's key live
@@ -38,6 +39,7 @@ public final class AppShell {
         this.stage = stage;
         this.dataFolder = dataFolder;
         this.store = new SettingsStore(dataFolder);
+        this.loginStart = new AppLoginStart(dataFolder);
         this.localLoad = localLoad;
         this.useTray = useTray;
         stage.setTitle("FAR Node");
@@ -98,7 +100,7 @@ public final class AppShell {
 
     private void showNode(DesktopNode started) {
         node = started;
-        window = new MainWindow(started, store);
+        window = new MainWindow(started, store, this::applySaved);
         show(window);
         if (useTray) {
             TrayControl.Outcome outcome = TrayControl.install(started.control(), this::bringForward, this::quit);
@@ -109,6 +111,13 @@ public final class AppShell {
         } else {
             log.add("tray", "the system tray is not used in this run: closing the window quits");
         }
+    }
+
+    /** Takes saved settings to the running node and the login start; says what changed now and what waits. */
+    private String applySaved(OperatorSettings settings) {
+        node.apply(settings);
+        loginStart.apply(settings.startOnLogin());
+        return "Applied now: " + DesktopNode.APPLIED_LIVE + ". At the next start: " + DesktopNode.AT_NEXT_START + ".";
     }
 
     private void show(Parent screen) {

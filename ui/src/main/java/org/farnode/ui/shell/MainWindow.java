@@ -1,9 +1,12 @@
 package org.farnode.ui.shell;
 
+import java.util.function.Function;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import org.farnode.app.desktop.DesktopNode;
+import org.farnode.app.settings.OperatorSettings;
 import org.farnode.app.settings.SettingsStore;
 import org.farnode.ui.dashboard.DashboardFeed;
 import org.farnode.ui.dashboard.DashboardView;
@@ -16,10 +19,12 @@ public final class MainWindow extends BorderPane {
     private final TryItView tryIt;
     private final TabPane tabs = new TabPane();
 
-    public MainWindow(DesktopNode node, SettingsStore settings) {
+    /** {@code applySettings} takes each saved settings to the running app and says what it applied. */
+    public MainWindow(DesktopNode node, SettingsStore settings, Function<OperatorSettings, String> applySettings) {
         DashboardView dashboard = new DashboardView(node);
         tryIt = new TryItView(node.swarm());
-        SettingsForm form = new SettingsForm(settings);
+        ScrollPane form = new ScrollPane(new SettingsForm(settings, applySettings));
+        form.setFitToWidth(true);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.getTabs().addAll(tab("Dashboard", "tab-dashboard", dashboard), tab("Try it", "tab-try-it", tryIt),
                 tab("Settings", "tab-settings", form));

@@ -79,9 +79,11 @@ final class StatusBar extends HBox {
             case SERVING -> "● Serving layers " + node.swarm().layout().thisNode();
             case PAUSED -> "❚❚ Paused: windows are refused";
             case SNOOZED -> "❚❚ Snoozed until " + CLOCK.format(node.control().snoozedUntil());
+            case HELD -> "◷ Not serving: " + node.control().holdReason();
         });
-        pause.setDisable(now != NodeControl.State.SERVING);
-        snooze.setDisable(now != NodeControl.State.SERVING);
-        resume.setDisable(now == NodeControl.State.SERVING);
+        boolean operatorPaused = now == NodeControl.State.PAUSED || now == NodeControl.State.SNOOZED;
+        pause.setDisable(operatorPaused);
+        snooze.setDisable(operatorPaused);
+        resume.setDisable(!operatorPaused);
     }
 }

@@ -70,6 +70,7 @@ final class TrayControl {
             case SERVING -> "serving";
             case PAUSED -> "paused";
             case SNOOZED -> "snoozed until " + control.snoozedUntil();
+            case HELD -> "not serving: " + control.holdReason();
         });
     }
 

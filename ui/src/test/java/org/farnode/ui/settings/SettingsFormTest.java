@@ -49,19 +49,23 @@ class SettingsFormTest {
 
         replace(robot, "listenPort", "70000");
         replace(robot, "gpuSharePercent", "half");
+        replace(robot, "schedule", "Mon 18:00");
         robot.clickOn("#save-settings");
         assertThat(text(robot, "listenPort-problem")).isEqualTo("the listening port must be 1 to 65535, or 0 for any free port, got 70000");
         assertThat(text(robot, "gpuSharePercent-problem")).isEqualTo("'half' is not a number");
-        assertThat(text(robot, "settings-status")).isEqualTo("Not saved: 2 values need changing");
+        assertThat(text(robot, "schedule-problem")).contains("'Mon 18:00'").contains("HH:MM-HH:MM");
+        assertThat(text(robot, "settings-status")).isEqualTo("Not saved: 3 values need changing");
         assertThat(store.file()).doesNotExist();
 
         replace(robot, "listenPort", "7411");
         replace(robot, "gpuSharePercent", "60");
         replace(robot, "modelFile", "/models/stories260K.gguf");
+        replace(robot, "schedule", "Mon-Fri 18:00-23:30; Sat,Sun 00:00-24:00");
         robot.clickOn("#save-settings");
         assertThat(text(robot, "listenPort-problem")).isEmpty();
-        assertThat(text(robot, "settings-status")).isEqualTo("Saved to " + store.file() + ". " + SettingsForm.APPLIES);
+        assertThat(text(robot, "settings-status")).isEqualTo("Saved to " + store.file() + ". " + SettingsForm.APPLIED_AT_START);
         assertThat(store.load().settings().listenPort()).isEqualTo(7411);
+        assertThat(store.load().settings().schedule()).hasSize(7);
 
         // A restart: a new form reads the file.
         robot.interact(() -> stage.setScene(new Scene(new SettingsForm(new SettingsStore(folder)), 900, 760)));
@@ -69,5 +73,6 @@ class SettingsFormTest {
         assertThat(robot.lookup("#listenPort").queryAs(TextField.class).getText()).isEqualTo("7411");
         assertThat(robot.lookup("#gpuSharePercent").queryAs(TextField.class).getText()).isEqualTo("60");
         assertThat(robot.lookup("#modelFile").queryAs(TextField.class).getText()).isEqualTo("/models/stories260K.gguf");
+        assertThat(robot.lookup("#schedule").queryAs(TextField.class).getText()).isEqualTo("Mon-Fri 18:00-23:30; Sat,Sun 00:00-24:00");
     }
 }
