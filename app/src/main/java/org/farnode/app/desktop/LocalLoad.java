@@ -7,18 +7,21 @@ import org.farnode.app.codec.HiddenStateCodecs;
 import org.farnode.app.gateway.Generator;
 import org.farnode.app.gateway.PeerRoute;
 import org.farnode.app.gateway.SamplingSettings;
+import org.farnode.app.peer.PeerException;
+import org.farnode.app.protocol.ErrorCode;
 
 /**
  * Traffic for the embedded swarm: a gateway on this machine that generates stories through the
  * swarm one after another, as a network's users would, so that a new node shows real work at
- * once. It runs on its own thread until stopped; while the node is paused its windows are
- * refused, and it tries again every second.
+ * once. It runs on its own thread until stopped; while this node is paused it waits, and after any
+ * other failure it tries again every second.
  */
 public final class LocalLoad implements AutoCloseable {
     private static final List<String> PROMPTS = List.of("Once upon a time", "One day, a little girl", "The cat",
             "Tom and his dog", "In the park");
     private static final int TOKENS_PER_STORY = 160;
     private static final long RETRY_MILLIS = 1_000;
+    private static final long PAUSED_POLL_MILLIS = 200;
 
     private final EmbeddedSwarm swarm;
     private final ActivityLog log;
@@ -46,6 +49,13 @@ public final class LocalLoad implements AutoCloseable {
         PeerRoute route = null;
         while (!stopping) {
             try {
+                // This node refuses every window while paused or held: wait, rather than send windows to be refused.
+                while (swarm.thisNode().service().isPaused() && !stopping) {
+                    Thread.sleep(PAUSED_POLL_MILLIS);
+                }
+                if (stopping) {
+                    break;
+                }
                 if (route == null) {
                     route = swarm.openRoute(HiddenStateCodecs.byName("fp16"));
                 } else {
@@ -62,18 +72,20 @@ public final class LocalLoad implements AutoCloseable {
                         });
                 stories.incrementAndGet();
                 lastFailure = null;
-            } catch (StopRequested e) {
+            } catch (StopRequested | InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
                 if (stopping) {
                     break;
                 }
                 String failure = String.valueOf(e.getMessage());
-                if (!failure.equals(lastFailure)) {
+                // Paused between the check and the window: the pause is logged already, and the sessions are as they were.
+                boolean refusedAsPaused = e instanceof PeerException peer && peer.code() == ErrorCode.NODE_PAUSED;
+                if (!failure.equals(lastFailure) && !refusedAsPaused) {
                     log.add("load", "the local gateway's story stopped: " + failure + " (retrying every second)");
                     lastFailure = failure;
                 }
-                if (route != null) {
+                if (route != null && !refusedAsPaused) {
                     route.close();
                     route = null;
                 }

@@ -45,6 +45,7 @@ final class BandwidthPanel extends Section {
                 column("bytes out", row -> Figures.bytes(row.bytesSent()))));
         for (TableView<?> table : List.of(peers, connections)) {
             table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+            table.getStyleClass().add(atlantafx.base.theme.Styles.DENSE);
             table.setPrefHeight(170);
             table.setMinHeight(170);
         }

@@ -30,9 +30,9 @@ public final class DashboardView extends ScrollPane {
         }
         grid.add(new GpuPanel(node.gpu()), 0, 0);
         grid.add(privacy, 1, 0);
-        grid.add(contribution, 0, 1);
+        // The log sits under the contribution, beside the taller bandwidth section, so both are in view.
+        grid.add(new javafx.scene.layout.VBox(24, contribution, new LogPanel(node.log())), 0, 1);
         grid.add(bandwidth, 1, 1);
-        grid.add(new LogPanel(node.log()), 0, 2, 2, 1);
         setContent(grid);
         setFitToWidth(true);
         setId("dashboard");

@@ -15,7 +15,8 @@ final class LogPanel extends Section {
     LogPanel(ActivityLog log) {
         super("Log");
         lines.setId("log-list");
-        lines.setPrefHeight(180);
+        lines.getStyleClass().add(atlantafx.base.theme.Styles.DENSE);
+        lines.setPrefHeight(220);
         log.entries().forEach(entry -> lines.getItems().add(format(entry)));
         // Entries arrive on node and network threads; the list is touched on the FX thread only.
         log.addListener(entry -> Platform.runLater(() -> {

@@ -72,6 +72,7 @@ public final class TryItView extends VBox {
         summary.setId("try-summary");
         summary.setWrapText(true);
         hops.setId("try-hops");
+        hops.getStyleClass().add(Styles.DENSE);
         hops.setMinHeight(170);
         hops.setPrefHeight(170);
         hops.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
