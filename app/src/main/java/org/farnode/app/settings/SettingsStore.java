@@ -67,8 +67,7 @@ public final class SettingsStore {
             merged.setAll(fields);
             return new Loaded(JSON.treeToValue(merged, OperatorSettings.class), Optional.empty());
         } catch (JacksonException | SettingsFileException e) {
-            Path aside = file.resolveSibling(FILE_NAME + ".unreadable-" + System.currentTimeMillis());
-            move(file, aside);
+            Path aside = moveAside(file);
             return new Loaded(OperatorSettings.defaults(), Optional.of("the settings in " + file + " could not be read ("
                     + firstLine(e.getMessage()) + "); they were moved to " + aside + " and the defaults are in use"));
         } catch (IOException e) {
@@ -97,11 +96,19 @@ public final class SettingsStore {
         }
     }
 
-    private static void move(Path from, Path to) {
-        try {
-            Files.move(from, to);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move the unreadable settings file " + from + " aside: " + e.getMessage(), e);
+    /** Moves an unreadable file to a name no earlier one has (two can go unreadable within a millisecond). */
+    private static Path moveAside(Path file) {
+        String stamp = FILE_NAME + ".unreadable-" + System.currentTimeMillis();
+        for (int attempt = 0; ; attempt++) {
+            Path aside = file.resolveSibling(attempt == 0 ? stamp : stamp + "-" + attempt);
+            try {
+                Files.move(file, aside);
+                return aside;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                // an earlier unreadable file has this name: try the next
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot move the unreadable settings file " + file + " aside: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -70,19 +70,21 @@ class NodeComputeShareTest {
             forwardBatch(stage); // warm up: the first windows are slower while the JIT compiles
             forwardBatch(stage);
             int batches = 0;
-            long fullStart = System.nanoTime();
-            while (System.nanoTime() - fullStart < Duration.ofMillis(1200).toNanos()) {
+            long probeStart = System.nanoTime();
+            while (System.nanoTime() - probeStart < Duration.ofMillis(600).toNanos()) {
                 forwardBatch(stage);
                 batches++;
             }
-            long fullNanos = System.nanoTime() - fullStart;
-
-            node.setComputeShare(50);
-            long halfStart = System.nanoTime();
-            for (int i = 0; i < batches; i++) {
-                forwardBatch(stage);
+            // Three rounds each, alternating, and the fastest of each: other work on this machine only ever
+            // lengthens a round, so the minimums compare the share and not the interference.
+            long fullNanos = Long.MAX_VALUE;
+            long halfNanos = Long.MAX_VALUE;
+            for (int round = 0; round < 3; round++) {
+                node.setComputeShare(100);
+                fullNanos = Math.min(fullNanos, timeBatches(stage, batches));
+                node.setComputeShare(50);
+                halfNanos = Math.min(halfNanos, timeBatches(stage, batches));
             }
-            long halfNanos = System.nanoTime() - halfStart;
             int windows = batches * BATCH;
 
             System.out.printf("compute share: %d windows of %d positions took %d ms at 100%% and %d ms at 50%% (%.2f×)%n",
@@ -91,6 +93,14 @@ class NodeComputeShareTest {
             assertThat((double) halfNanos).as("time at 50%% (%d ms) against time at 100%% (%d ms)", halfNanos / 1_000_000,
                     fullNanos / 1_000_000).isGreaterThanOrEqualTo(1.6 * fullNanos);
         }
+    }
+
+    private long timeBatches(RemoteShardStage stage, int batches) {
+        long start = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            forwardBatch(stage);
+        }
+        return System.nanoTime() - start;
     }
 
     @Test
