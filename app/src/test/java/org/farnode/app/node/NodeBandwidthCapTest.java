@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.farnode.app.codec.Fp32Codec;
-import org.farnode.app.gateway.GatewayModel;
 import org.farnode.app.peer.PeerAddress;
 import org.farnode.app.peer.PeerClient;
 import org.farnode.app.peer.RemoteShardStage;
@@ -50,11 +49,7 @@ class NodeBandwidthCapTest {
         nodes = LocalNodes.stories260K();
         address = nodes.start(new LayerRange(0, 5));
         server = nodes.server(0);
-        int[] tokens = new int[WINDOW_POSITIONS];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = 1 + (i * 37) % 500;
-        }
-        window = new GatewayModel(nodes.model().weights(), nodes.ops()).embed(tokens);
+        window = nodes.window(WINDOW_POSITIONS);
     }
 
     @AfterEach

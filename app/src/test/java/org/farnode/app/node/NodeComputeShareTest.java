@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.farnode.app.codec.Fp32Codec;
-import org.farnode.app.gateway.GatewayModel;
 import org.farnode.app.peer.PeerAddress;
 import org.farnode.app.peer.PeerClient;
 import org.farnode.app.peer.PeerException;
@@ -49,11 +48,7 @@ class NodeComputeShareTest {
         nodes = LocalNodes.stories260K();
         address = nodes.start(new LayerRange(0, 5));
         node = nodes.server(0).service();
-        int[] tokens = new int[WINDOW_POSITIONS];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = 1 + (i * 37) % 500;
-        }
-        window = new GatewayModel(nodes.model().weights(), nodes.ops()).embed(tokens);
+        window = nodes.window(WINDOW_POSITIONS);
     }
 
     @AfterEach

@@ -49,6 +49,15 @@ public final class LocalNodes implements AutoCloseable {
         return start(range, NodeSettings.defaults(), null);
     }
 
+    /** The embeddings of {@code positions} varied, deterministic tokens: a window as a gateway sends the first hop. */
+    public org.farnode.app.shard.HiddenStates window(int positions) {
+        int[] tokens = new int[positions];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = 1 + (i * 37) % 500;
+        }
+        return new org.farnode.app.gateway.GatewayModel(model.weights(), ops).embed(tokens);
+    }
+
     public LoadedModel model() {
         return model;
     }

@@ -3,14 +3,11 @@ package org.farnode.ui.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
 import org.farnode.app.codec.HiddenStateCodecs;
 import org.farnode.app.desktop.DesktopNode;
 import org.farnode.app.desktop.NodeControl;
@@ -19,35 +16,15 @@ import org.farnode.app.peer.PeerException;
 import org.farnode.app.peer.RemoteShardStage;
 import org.farnode.app.protocol.ErrorCode;
 import org.farnode.app.testing.Stories260K;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * The desktop app on a real display (Xvfb in CI) with a real embedded swarm serving stories260K:
  * the dashboard's figures move with the swarm's work, the window's pause stops the node taking
  * windows within a second, and Try it streams the reference greedy text.
  */
-@ExtendWith(ApplicationExtension.class)
-class DesktopAppTest {
-    @TempDir
-    Path dataFolder;
-
-    private AppShell shell;
-
-    @Start
-    void start(Stage stage) {
-        shell = RunningApp.open(stage, dataFolder, Optional.of(Stories260K.gguf()));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        RunningApp.stop(shell);
-    }
+class DesktopAppTest extends RunningAppTest {
 
     @Test
     void dashboardFollowsTheSwarmsWork(FxRobot robot) throws Exception {

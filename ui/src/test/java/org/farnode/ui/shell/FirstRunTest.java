@@ -7,33 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
 import org.farnode.app.settings.SettingsStore;
 import org.farnode.app.testing.Stories260K;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /** A first start with no model: the app asks for a GGUF file, refuses what is not one, and starts the swarm with one. */
-@ExtendWith(ApplicationExtension.class)
-class FirstRunTest {
-    @TempDir
-    Path dataFolder;
-
-    private AppShell shell;
-
-    @Start
-    void start(Stage stage) {
-        shell = RunningApp.open(stage, dataFolder, Optional.empty());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        RunningApp.stop(shell);
+class FirstRunTest extends RunningAppTest {
+    @Override
+    Optional<Path> model() {
+        return Optional.empty();
     }
 
     private static void choose(FxRobot robot, String path) {

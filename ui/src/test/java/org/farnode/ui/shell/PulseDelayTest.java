@@ -2,26 +2,17 @@ package org.farnode.ui.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.scene.control.Button;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
 import org.farnode.app.desktop.DesktopNode;
-import org.farnode.app.testing.Stories260K;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * The window stays responsive while the swarm works flat out: the local gateway's stories and a
@@ -29,26 +20,11 @@ import org.testfx.framework.junit5.Start;
  * the gap between consecutive FX pulses; node work on the FX thread would show as gaps as long
  * as a generation (seconds).
  */
-@ExtendWith(ApplicationExtension.class)
-class PulseDelayTest {
+class PulseDelayTest extends RunningAppTest {
     /** Longest gap allowed between two pulses (60 per second when idle: 17 ms). */
     private static final Duration LONGEST_GAP = Duration.ofMillis(400);
     private static final Duration MEASURED = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dataFolder;
-
-    private AppShell shell;
-
-    @Start
-    void start(Stage stage) {
-        shell = RunningApp.open(stage, dataFolder, Optional.of(Stories260K.gguf()));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        RunningApp.stop(shell);
-    }
 
     @Test
     void pulsesKeepComingWhileTheSwarmRunsAtFullSpeed(FxRobot robot) throws Exception {
