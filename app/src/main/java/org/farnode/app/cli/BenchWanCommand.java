@@ -27,6 +27,8 @@ import org.farnode.app.peer.PeerAddress;
 import org.farnode.app.peer.RemoteShardStage;
 import org.farnode.app.protocol.ModelId;
 import org.farnode.app.shard.LayerRange;
+import org.farnode.app.shard.ShardSession;
+import org.farnode.app.shard.ShardStage;
 import org.farnode.app.speculative.Speculation;
 import org.farnode.app.swarm.NodeProcess;
 import org.farnode.backend.Backend;
@@ -99,6 +101,9 @@ final class BenchWanCommand implements Callable<Integer> {
                     + "the whole prompt in one window, hop after hop (default: ${DEFAULT-VALUE}).")
     int prefillWindow;
 
+    @Mixin
+    LocalLayersOptions localLayers;
+
     /** One configuration's outcome. */
     private record Outcome(String name, GenerationResult result, long decodeBytes, double tokensPerTrip) {
     }
@@ -110,6 +115,7 @@ final class BenchWanCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--nodes, --draft-max, --prefill-window, --draft-layers at least 1; --prompt-tokens "
                     + "and --max-tokens at least 2; delays and rates not negative");
         }
+        localLayers.checkSign();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open(); Backend backend = Backend.cpu(null);
@@ -133,7 +139,7 @@ final class BenchWanCommand implements Callable<Integer> {
             List<NodeProcess> started = new ArrayList<>();
             List<LinkEmulator> links = new ArrayList<>();
             try {
-                List<LayerRange> split = Route.evenSplit(loaded.config().blockCount(), nodes);
+                List<LayerRange> split = Route.evenSplit(localLayers.remoteLayers(loaded.config().blockCount()), nodes);
                 List<PeerAddress> peers = new ArrayList<>();
                 for (int i = 0; i < split.size(); i++) {
                     NodeProcess node = NodeProcess.start(nodeArguments(i, split.get(i), work), work.resolve("node-" + (i + 1) + ".log"),
@@ -147,25 +153,25 @@ final class BenchWanCommand implements Callable<Integer> {
                 }
                 err.flush();
                 // Untimed first, once per codec: the processes' JIT compiles the layers' and the codecs' code on the first windows.
-                run("warm-up, fp16", loaded, modelId, peers, gateway, prompt, new Fp16Codec(), Generator.WHOLE_PROMPT, null, err);
-                run("warm-up, " + svs.name(), loaded, modelId, peers, gateway, prompt, svs, prefillWindow, null, err);
+                run("warm-up, fp16", loaded, backend, modelId, peers, gateway, prompt, new Fp16Codec(), Generator.WHOLE_PROMPT, null, err);
+                run("warm-up, " + svs.name(), loaded, backend, modelId, peers, gateway, prompt, svs, prefillWindow, null, err);
                 List<Outcome> outcomes = new ArrayList<>();
-                outcomes.add(run("one token per trip, fp16", loaded, modelId, peers, gateway, prompt, new Fp16Codec(),
+                outcomes.add(run("one token per trip, fp16", loaded, backend, modelId, peers, gateway, prompt, new Fp16Codec(),
                         Generator.WHOLE_PROMPT, null, err));
                 // An SCM codec is the SVS codec; a plain quantizing one (int8, int4) is named as itself.
                 boolean scm = HiddenStateCodecs.needsCalibrationName(svs.name());
                 String codecRun = scm ? "SVS codec (" + svs.name() + ")" : svs.name() + " codec";
                 String speculating = scm ? "SVS + DSV" : svs.name() + " + DSV";
-                outcomes.add(run(codecRun, loaded, modelId, peers, gateway, prompt, svs, prefillWindow, null, err));
-                outcomes.add(run(speculating + ", prompt lookup", loaded, modelId, peers, gateway, prompt, svs, prefillWindow,
+                outcomes.add(run(codecRun, loaded, backend, modelId, peers, gateway, prompt, svs, prefillWindow, null, err));
+                outcomes.add(run(speculating + ", prompt lookup", loaded, backend, modelId, peers, gateway, prompt, svs, prefillWindow,
                         Speculation.promptLookup(draftMax), err));
                 if (drafted.speculation() != null) {
                     String source = (draftModel == null ? "the target's" : draftModel.getFileName() + "'s")
                             + (draftLayers == null ? " layers" : " first " + draftLayers + " layers");
-                    outcomes.add(run(speculating + ", draft model (" + source + ")", loaded, modelId, peers, gateway, prompt, svs,
-                            prefillWindow, drafted.speculation(), err));
-                    outcomes.add(run(speculating + ", prompt lookup, else the draft model", loaded, modelId, peers, gateway, prompt,
-                            svs, prefillWindow, lookupThenDrafted.speculation(), err));
+                    outcomes.add(run(speculating + ", draft model (" + source + ")", loaded, backend, modelId, peers, gateway, prompt,
+                            svs, prefillWindow, drafted.speculation(), err));
+                    outcomes.add(run(speculating + ", prompt lookup, else the draft model", loaded, backend, modelId, peers, gateway,
+                            prompt, svs, prefillWindow, lookupThenDrafted.speculation(), err));
                 }
                 print(out, outcomes, prompt.length, link);
             } finally {
@@ -185,10 +191,17 @@ final class BenchWanCommand implements Callable<Integer> {
                 : OpenedSpeculation.none();
     }
 
-    private Outcome run(String name, LoadedModel loaded, ModelId modelId, List<PeerAddress> peers, GatewayModel gateway, int[] prompt,
-                        HiddenStateCodec codec, int window, Speculation speculation, PrintWriter err) {
-        try (PeerRoute route = PeerRoute.open(peers, modelId, loaded.config().blockCount(), codec, Duration.ofSeconds(300))) {
-            Generator generator = new Generator(gateway, loaded.tokenizer(), List.copyOf(route.stages()), window);
+    private Outcome run(String name, LoadedModel loaded, Backend backend, ModelId modelId, List<PeerAddress> peers, GatewayModel gateway,
+                        int[] prompt, HiddenStateCodec codec, int window, Speculation speculation, PrintWriter err) {
+        LayerRange remoteLayers = localLayers.remoteLayers(loaded.config().blockCount());
+        try (ShardSession local = localLayers.openLocalStage(backend, loaded.weights());
+             PeerRoute route = PeerRoute.open(peers, modelId, remoteLayers, codec, Duration.ofSeconds(300))) {
+            List<ShardStage> stages = new ArrayList<>();
+            if (local != null) {
+                stages.add(local);
+            }
+            stages.addAll(route.stages());
+            Generator generator = new Generator(gateway, loaded.tokenizer(), stages, window);
             long[] atFirstToken = new long[1];
             boolean[] first = {true};
             GenerationResult result = generator.generate(prompt, maxTokens, GREEDY, (id, text) -> {
@@ -213,7 +226,8 @@ final class BenchWanCommand implements Callable<Integer> {
     private void print(PrintWriter out, List<Outcome> outcomes, int promptLength, LinkSettings link) {
         Outcome baseline = outcomes.getFirst();
         out.printf("%d nodes, each behind %s; prompt %d tokens, %d generated, greedy; the baseline sends the prompt in one window, "
-                + "hop after hop, the SVS runs in pipelined windows of %d%n", nodes, link.describe(), promptLength, maxTokens, prefillWindow);
+                + "hop after hop, the SVS runs in pipelined windows of %d%s%n", nodes, link.describe(), promptLength, maxTokens,
+                prefillWindow, localLayers.any() ? "; the gateway runs the first " + localLayers.localLayers + " layers itself" : "");
         out.println("| run | time to first token | decode tokens/s | bytes per generated token | tokens per round trip | output |");
         out.println("| --- | --- | --- | --- | --- | --- |");
         for (int i = 0; i < outcomes.size(); i++) {

@@ -34,6 +34,9 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     CodecOptions codecOptions;
 
+    @Mixin
+    LocalLayersOptions localLayers;
+
     @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for a node's answer (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -44,12 +47,13 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<PeerAddress> addresses = peers.stream().map(PeerAddress::parse).toList();
         codecOptions.checkName();
+        localLayers.checkSign();
         generation.sampling();
         try (LoadedModel loaded = model.open();
              Backend backend = backendOptions.openCpu()) {
             ModelId modelId = ModelFingerprint.of(loaded.path());
             RemoteGeneration.run(loaded, modelId, addresses, codecOptions.codec(modelId),
-                    Duration.ofSeconds(timeoutSeconds), generation, backend, spec.commandLine().getOut(),
+                    Duration.ofSeconds(timeoutSeconds), generation, localLayers, backend, spec.commandLine().getOut(),
                     spec.commandLine().getErr());
         }
         return 0;

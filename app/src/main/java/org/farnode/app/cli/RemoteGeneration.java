@@ -2,6 +2,7 @@ package org.farnode.app.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.gateway.GenerationResult;
@@ -11,6 +12,9 @@ import org.farnode.app.model.LoadedModel;
 import org.farnode.app.peer.PeerAddress;
 import org.farnode.app.peer.RemoteShardStage;
 import org.farnode.app.protocol.ModelId;
+import org.farnode.app.shard.LayerRange;
+import org.farnode.app.shard.ShardSession;
+import org.farnode.app.shard.ShardStage;
 import org.farnode.backend.Backend;
 
 /** The gateway's job in {@code far gateway} and {@code far swarm}: generate through remote nodes, then report each hop. */
@@ -18,16 +22,31 @@ final class RemoteGeneration {
     private RemoteGeneration() {
     }
 
+    /**
+     * Generates through a route of {@code peers} for the layers the gateway leaves to the nodes: all
+     * of them, or those after {@code localLayers}, which then run first, here on {@code gatewayBackend}.
+     */
     static void run(LoadedModel loaded, ModelId modelId, List<PeerAddress> peers, HiddenStateCodec codec, Duration timeout,
-                    GenerationOptions generation, Backend gatewayBackend, PrintWriter out, PrintWriter err) throws Exception {
+                    GenerationOptions generation, LocalLayersOptions localLayers, Backend gatewayBackend, PrintWriter out,
+                    PrintWriter err) throws Exception {
         SamplingSettings sampling = generation.sampling();
-        try (PeerRoute route = PeerRoute.open(peers, modelId, loaded.config().blockCount(), codec, timeout)) {
-            GenerationResult result = generation.generate(loaded, gatewayBackend, route.stages(), sampling, out);
+        LayerRange remoteLayers = localLayers.remoteLayers(loaded.config().blockCount());
+        try (ShardSession local = localLayers.openLocalStage(gatewayBackend, loaded.weights());
+             PeerRoute route = PeerRoute.open(peers, modelId, remoteLayers, codec, timeout)) {
+            List<ShardStage> stages = new ArrayList<>();
+            if (local != null) {
+                stages.add(local);
+            }
+            stages.addAll(route.stages());
+            GenerationResult result = generation.generate(loaded, gatewayBackend, stages, sampling, out);
             route.closeSessions();
             err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; codec %s%n",
                     result.promptTokens().length, result.prefillTokensPerSecond(), result.generatedTokens().length,
                     result.decodeTokensPerSecond(), result.stopReason(), codec.name());
             generation.speculationReport().ifPresent(err::println);
+            if (localLayers.any()) {
+                err.println(localLayers.describe());
+            }
             printHops(route.stages(), err);
         }
     }

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code far swarm}: a whole network on this machine. Starts N node processes on loopback, each
- * serving a share of the layers, generates through them as a gateway, reports every hop, and
- * stops the nodes.
+ * serving a share of the layers (of those after {@code --local-layers}, which the gateway runs),
+ * generates through them as a gateway, reports every hop, and stops the nodes.
  */
 @Command(name = "swarm", mixinStandardHelpOptions = true,
         description = "Start N local node processes sharing the model's layers, generate through them, report each hop, stop them.")
@@ -51,16 +51,20 @@ final class SwarmCommand implements Callable<Integer> {
     CodecOptions codecOptions;
 
     @Mixin
+    LocalLayersOptions localLayers;
+
+    @Mixin
     BackendOptions backendOptions;
 
     @Override
     public Integer call() throws Exception {
         codecOptions.checkName();
+        localLayers.checkSign();
         generation.sampling();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open();
              Backend backend = backendOptions.openCpu()) {
-            List<LayerRange> split = Route.evenSplit(loaded.config().blockCount(), nodes);
+            List<LayerRange> split = Route.evenSplit(localLayers.remoteLayers(loaded.config().blockCount()), nodes);
             ModelId modelId = ModelFingerprint.of(loaded.path());
             var chosenCodec = codecOptions.codec(modelId);
             Path workDirectory = Files.createTempDirectory("far-swarm-");
@@ -76,10 +80,9 @@ final class SwarmCommand implements Callable<Integer> {
                             node.ready().address().describe());
                 }
                 err.flush();
-                var peers = Route.plan(directory.nodesServing(modelId), loaded.config().blockCount()).hops().stream()
-                        .map(NodeRecord::address).toList();
-                RemoteGeneration.run(loaded, modelId, peers, chosenCodec, Duration.ofSeconds(120), generation, backend,
-                        spec.commandLine().getOut(), err);
+                var peers = directory.nodesServing(modelId).stream().map(NodeRecord::address).toList();
+                RemoteGeneration.run(loaded, modelId, peers, chosenCodec, Duration.ofSeconds(120), generation, localLayers,
+                        backend, spec.commandLine().getOut(), err);
             } finally {
                 stopAll(started, err);
                 deleteQuietly(workDirectory);

@@ -1,8 +1,10 @@
 package org.farnode.app.gateway;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.directory.NodeRecord;
 import org.farnode.app.directory.Route;
@@ -14,13 +16,16 @@ import org.farnode.app.shard.LayerRange;
 
 /**
  * A session's route through remote nodes: connects to the peers, learns their layer ranges from
- * the handshake, plans a route that covers every layer, and opens one session per hop.
+ * the handshake, plans a route that covers every layer the gateway does not run itself (choosing
+ * at random among peers that serve the same layers), and opens one session per hop.
  *
  * <p>The gateway sends each window to every hop in turn and gets the result back before the next
  * hop (a star, not a chain): nodes never talk to each other, so none learns who else serves the
  * session, and a failed hop is seen by the gateway at once.
  */
 public final class PeerRoute implements AutoCloseable {
+    /** Picks among equivalent peers; shared by every route of this process (SecureRandom is thread-safe). */
+    private static final RandomGenerator CHOICE = new SecureRandom();
     private final List<PeerClient> clients;
     private final List<RemoteShardStage> stages;
 
@@ -31,19 +36,41 @@ public final class PeerRoute implements AutoCloseable {
 
     /**
      * Connects to {@code peers} for {@code model} and opens a session on each hop of a route
-     * through them; peers the route does not need are disconnected.
+     * through them that covers every layer; peers the route does not need are disconnected.
+     * Among peers that serve the same layers, each session picks one at random ({@link SecureRandom}).
      */
     public static PeerRoute open(List<PeerAddress> peers, ModelId model, int blockCount, HiddenStateCodec codec,
                                  Duration timeout) {
+        return open(peers, model, LayerRange.all(blockCount), codec, timeout);
+    }
+
+    /**
+     * As {@link #open(List, ModelId, int, HiddenStateCodec, Duration)}, for a route that covers
+     * {@code layers} only: {@code [m, blockCount)} when the gateway runs the first {@code m} layers
+     * itself, so the first hop receives the hidden states after layer {@code m - 1} rather than
+     * the embeddings.
+     */
+    public static PeerRoute open(List<PeerAddress> peers, ModelId model, LayerRange layers, HiddenStateCodec codec,
+                                 Duration timeout) {
+        return open(peers, model, layers, codec, timeout, CHOICE);
+    }
+
+    /**
+     * As {@link #open(List, ModelId, LayerRange, HiddenStateCodec, Duration)}, with {@code choice}
+     * picking among peers that serve the same layers (a seeded generator makes the choice
+     * repeatable, for tests).
+     */
+    public static PeerRoute open(List<PeerAddress> peers, ModelId model, LayerRange layers, HiddenStateCodec codec,
+                                 Duration timeout, RandomGenerator choice) {
         List<PeerClient> clients = new ArrayList<>();
         try {
             for (PeerAddress peer : peers) {
                 clients.add(PeerClient.connect(peer, model, timeout));
             }
             List<NodeRecord> records = clients.stream()
-                    .map(c -> new NodeRecord(c.address(), model, new LayerRange(c.welcome().firstLayer(), c.welcome().endLayer())))
+                    .map(c -> new NodeRecord(c.address(), model, c.layers()))
                     .toList();
-            Route route = Route.plan(records, blockCount);
+            Route route = Route.plan(records, layers, choice);
             List<PeerClient> used = new ArrayList<>();
             for (NodeRecord hop : route.hops()) {
                 used.add(clients.get(records.indexOf(hop)));

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -83,13 +84,23 @@ final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> 
             return;
         }
         String peer = hostAndPort(ctx.channel().remoteAddress());
-        LOG.info("closing connection from {}: {}", peer, root.toString());
-        node.events().emit(NodeEvent.Kind.ERROR, peer + ": connection closed after an error: " + shortened(root.toString()));
+        String why = withoutPayload(root);
+        LOG.info("closing connection from {}: {}", peer, why);
+        node.events().emit(NodeEvent.Kind.ERROR, peer + ": connection closed after an error: " + why);
         ctx.close();
     }
 
-    /** {@code text} cut to fit a log line: some causes quote every byte they refused (a TLS record in hex, say). */
-    private static String shortened(String text) {
+    /**
+     * What went wrong, in words that quote none of the bytes received: Netty's "not an SSL/TLS
+     * record" quotes every byte it refused in hex, which from a gateway that speaks the protocol
+     * without TLS are its frames, hidden states and all; other causes are cut to fit a log line.
+     */
+    private static String withoutPayload(Throwable cause) {
+        if (cause instanceof NotSslRecordException) {
+            return cause.getClass().getName() + ": not an SSL/TLS record (the peer does not speak TLS; "
+                    + "the bytes it sent are not logged)";
+        }
+        String text = cause.toString();
         return text.length() <= MAX_CAUSE_CHARS ? text : text.substring(0, MAX_CAUSE_CHARS) + "…";
     }
 

@@ -1,6 +1,7 @@
 package org.farnode.app.node;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -94,6 +95,10 @@ final class NodeConnection {
             fail(message.sessionId(), e.code(), e.getMessage());
         } catch (RuntimeException e) {
             fail(message.sessionId(), ErrorCode.INTERNAL, "node failed: " + e);
+        }
+        if (session != null) {
+            // Idle from the answer on: the time a long window takes to compute is use, not idleness.
+            session.lastUsedNanos = node.nanoTime();
         }
     }
 
@@ -226,6 +231,9 @@ final class NodeConnection {
         traffic.window(forward.positions());
         reply(session, new ForwardResult(session.id, forward.startPosition(), forward.positions(), session.codec.id(),
                 session.codec.encode(output, node.layers().end())));
+        // The window's vectors live on only in the session's KV cache, which closing or expiry wipes.
+        Arrays.fill(input.values(), 0f);
+        Arrays.fill(output.values(), 0f);
         node.restAfterWindowFrom(workStart); // after the reply: the share slows the node's next window, not this one's answer
     }
 

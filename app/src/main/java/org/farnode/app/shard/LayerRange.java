@@ -42,10 +42,21 @@ public record LayerRange(int start, int end) {
      * @throws IllegalArgumentException naming the first layer where they do not
      */
     public static void requireChain(java.util.List<LayerRange> ranges, int blockCount) {
+        requireChain(ranges, all(blockCount));
+    }
+
+    /**
+     * Checks that {@code ranges}, in order, cover {@code covered} with no gap or overlap: the
+     * first starts at {@code covered.start()}, each starts where the one before ends, the last
+     * ends at {@code covered.end()}.
+     *
+     * @throws IllegalArgumentException naming the first layer where they do not
+     */
+    public static void requireChain(java.util.List<LayerRange> ranges, LayerRange covered) {
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException("a route needs at least one shard");
         }
-        int expectedStart = 0;
+        int expectedStart = covered.start();
         for (LayerRange range : ranges) {
             if (range.start() != expectedStart) {
                 throw new IllegalArgumentException("route has a gap or overlap at layer " + expectedStart
@@ -53,8 +64,9 @@ public record LayerRange(int start, int end) {
             }
             expectedStart = range.end();
         }
-        if (expectedStart != blockCount) {
-            throw new IllegalArgumentException("route covers layers [0, " + expectedStart + ") but the model has " + blockCount);
+        if (expectedStart != covered.end()) {
+            throw new IllegalArgumentException("route covers layers [" + covered.start() + ", " + expectedStart + ") but "
+                    + (covered.start() == 0 ? "the model has " + covered.end() : "must cover " + covered));
         }
     }
 

@@ -53,6 +53,30 @@ class SwarmCommandIT {
     }
 
     @Test
+    void swarmWithTheFirstTwoLayersOnTheGatewayPrintsTheSameTextAndItsNodesServeOnlyTheLaterLayers() throws Exception {
+        FarProcess.Outcome run = FarProcess.run("swarm", "--model", Stories260K.gguf().toString(), "--local-layers", "2",
+                "--nodes", "2", "--prompt", "", "--max-tokens", "256", "--temperature", "0");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
+        assertThat(run.stderr()).contains("node 1: pid").contains("node 2: pid")
+                .contains("layers [0, 2) ran on this gateway (--local-layers 2): the first node received the hidden states after layer 1");
+        List<String> hops = run.stderr().lines().filter(l -> l.matches("^[12] .*")).toList();
+        assertThat(hops).as(run.stderr()).hasSize(2).allMatch(l -> l.endsWith("same"));
+        assertThat(hops.get(0)).contains("[2, 4)");
+        assertThat(hops.get(1)).contains("[4, 5)");
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("node ")).toList()).as("the nodes started")
+                .hasSize(2).noneMatch(l -> l.contains("[0, "));
+        assertThat(run.stderr()).contains("stopped 2 nodes (exit codes 0, 0)");
+    }
+
+    @Test
+    void swarmRefusesToRunEveryLayerOnTheGateway() throws Exception {
+        FarProcess.expectOneLineError(new String[] {"swarm", "--model", Stories260K.gguf().toString(), "--local-layers", "5"},
+                "--local-layers must be 0 to 4: the model has 5 layers and at least one must run on the nodes "
+                        + "(0 runs them all there), got 5");
+    }
+
+    @Test
     void gatewayCommandDrivesNodesStartedSeparately() throws Exception {
         try (NodeProcess first = startNode("0:3", "a"); NodeProcess second = startNode("3:5", "b")) {
             FarProcess.Outcome run = FarProcess.run("gateway", "--model", Stories260K.gguf().toString(),

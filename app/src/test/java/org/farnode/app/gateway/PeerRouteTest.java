@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -13,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.farnode.app.codec.BlockQuantizedCodec;
 import org.farnode.app.codec.Fp16Codec;
 import org.farnode.app.codec.Fp32Codec;
@@ -26,9 +32,12 @@ import org.farnode.app.protocol.PeerMessage;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardRunner;
+import org.farnode.app.shard.ShardSession;
 import org.farnode.app.shard.ShardStage;
+import org.farnode.app.testing.BytePatterns;
 import org.farnode.app.testing.ForwardingCodec;
 import org.farnode.app.testing.LocalNodes;
+import org.farnode.app.testing.RecordingStage;
 import org.junit.jupiter.api.Test;
 
 /** Generation through real node servers on loopback sockets, with TLS, against the same model run in one process. */
@@ -208,9 +217,10 @@ class PeerRouteTest {
             HiddenStateCodec codec = new Fp32Codec();
             GatewayModel gateway = new GatewayModel(nodes.model().weights(), nodes.ops());
             ByteBuf expected = Unpooled.buffer();
+            GenerationResult result;
             try (PeerRoute route = PeerRoute.open(List.of(peer), nodes.modelId(), 5, codec, TIMEOUT)) {
                 RemoteShardStage stage = route.stages().getFirst();
-                GenerationResult result = remoteGreedy(nodes, route, "Once upon a time", 30);
+                result = remoteGreedy(nodes, route, "Once upon a time", 30);
                 route.closeSessions();
                 // Rebuild, from what the gateway knows, the exact byte stream it should have sent:
                 // the handshake, the session, and for each window the embeddings of its tokens.
@@ -230,9 +240,151 @@ class PeerRouteTest {
             byte[] wanted = new byte[expected.readableBytes()];
             expected.readBytes(wanted);
             expected.release();
+            byte[] stream;
             synchronized (received) {
-                assertThat(received.toByteArray()).as("every byte the node received").isEqualTo(wanted);
+                stream = received.toByteArray();
             }
+            assertThat(stream).as("every byte the node received").isEqualTo(wanted);
+            // The same, spelled out for the gateway's tables: no row of the embedding table or the LM head,
+            // in any encoding, but those of the tokens whose embeddings went into layer 0 (stories260K's
+            // head is tied to its embedding table, so the head's rows of those tokens are the same bytes;
+            // --local-layers keeps even these rows on the gateway).
+            Set<Integer> sentTokens = sentTokens(result);
+            assertThat(BytePatterns.tableRowsIn(stream, nodes.model().weights(), nodes.ops(), row -> !sentTokens.contains(row)))
+                    .as("rows of the embedding table or the LM head the node received").isEmpty();
+            float[] sentRow = BytePatterns.row(nodes.ops(), nodes.model().weights().tokenEmbedding(), result.promptTokens()[1], 64);
+            assertThat(BytePatterns.occurrences(stream, BytePatterns.of(sentRow, 0), "a prompt token's embedding"))
+                    .as("the search finds the row of a token that was sent")
+                    .singleElement(InstanceOfAssertFactories.STRING).startsWith("a prompt token's embedding as fp32 little-endian");
+        }
+    }
+
+    /** The tokens whose embeddings a route without local layers sends: the prompt's, and each generated one but the last. */
+    private static Set<Integer> sentTokens(GenerationResult result) {
+        Set<Integer> tokens = new HashSet<>();
+        for (int token : result.promptTokens()) {
+            tokens.add(token);
+        }
+        int[] generated = result.generatedTokens();
+        for (int i = 0; i < generated.length - 1; i++) {
+            tokens.add(generated[i]);
+        }
+        return tokens;
+    }
+
+    private static List<ShardStage> localThenRemote(ShardStage local, PeerRoute route) {
+        List<ShardStage> stages = new ArrayList<>();
+        stages.add(local);
+        stages.addAll(route.stages());
+        return stages;
+    }
+
+    @Test
+    void withTheFirstTwoLayersOnTheGatewayTheTokensAreExactlyThoseWithoutAndTheRouteStartsAtLayerTwo() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            List<PeerAddress> peers = List.of(nodes.start(new LayerRange(0, 2)), nodes.start(new LayerRange(4, 5)),
+                    nodes.start(new LayerRange(2, 4)), nodes.start(new LayerRange(0, 5)));
+            GatewayModel gateway = new GatewayModel(nodes.model().weights(), nodes.ops());
+            int[] withLocalLayers;
+            try (ShardSession local = new ShardRunner(nodes.model().weights(), new LayerRange(0, 2), nodes.ops()).openSession();
+                 PeerRoute route = PeerRoute.open(peers, nodes.modelId(), new LayerRange(2, 5), new Fp32Codec(), TIMEOUT)) {
+                assertThat(route.stages()).extracting(RemoteShardStage::layers)
+                        .containsExactly(new LayerRange(2, 4), new LayerRange(4, 5));
+                withLocalLayers = new Generator(gateway, nodes.model().tokenizer(), localThenRemote(local, route))
+                        .generate("", 256, GREEDY, (id, text) -> { }).generatedTokens();
+            }
+            assertThat(nodes.server(0).service().traffic().windows()).as("windows to the node of [0, 2)").isZero();
+            assertThat(nodes.server(3).service().traffic().windows()).as("windows to the node of [0, 5)").isZero();
+            int[] withoutLocalLayers;
+            try (PeerRoute route = PeerRoute.open(peers.subList(0, 3), nodes.modelId(), 5, new Fp32Codec(), TIMEOUT)) {
+                withoutLocalLayers = remoteGreedy(nodes, route, "", 256).generatedTokens();
+            }
+            assertThat(withLocalLayers).hasSize(256).containsExactly(withoutLocalLayers);
+            assertThat(withLocalLayers).containsExactly(localGreedy(nodes, "", 256));
+        }
+    }
+
+    @Test
+    void withTheFirstTwoLayersOnTheGatewayTheFirstNodeReceivesTheirOutputAndNeverAnEmbedding() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            PeerAddress first = nodes.start(new LayerRange(2, 4), NodeSettings.defaults(),
+                    (connection, bytes) -> { synchronized (received) { received.writeBytes(bytes); } });
+            PeerAddress last = nodes.start(new LayerRange(4, 5));
+            HiddenStateCodec codec = new Fp32Codec();
+            GatewayModel gateway = new GatewayModel(nodes.model().weights(), nodes.ops());
+            ByteBuf expected = Unpooled.buffer();
+            GenerationResult result;
+            try (RecordingStage local = new RecordingStage(
+                         new ShardRunner(nodes.model().weights(), new LayerRange(0, 2), nodes.ops()).openSession());
+                 PeerRoute route = PeerRoute.open(List.of(last, first), nodes.modelId(), new LayerRange(2, 5), codec, TIMEOUT)) {
+                result = new Generator(gateway, nodes.model().tokenizer(), localThenRemote(local, route))
+                        .generate("Once upon a time", 30, GREEDY, (id, text) -> { });
+                route.closeSessions();
+                // The exact stream the first node should have received: the handshake, the session, and for
+                // each window the hidden states the gateway's own layers 0 and 1 computed, encoded at boundary 2.
+                long session = route.stages().getFirst().sessionId();
+                MessageCodec.encode(new PeerMessage.Hello(PeerMessage.PROTOCOL_VERSION, nodes.modelId()), expected);
+                MessageCodec.encode(new PeerMessage.OpenSession(session, codec.id()), expected);
+                int position = 0;
+                // The prompt's window, then one per generated token but the last.
+                assertThat(local.outputs()).hasSize(result.generatedTokens().length);
+                for (HiddenStates computed : local.outputs()) {
+                    MessageCodec.encode(new PeerMessage.Forward(session, position, computed.positions(), codec.id(),
+                            codec.encode(computed, 2)), expected);
+                    position += computed.positions();
+                }
+                MessageCodec.encode(new PeerMessage.CloseSession(session), expected);
+            }
+            byte[] wanted = new byte[expected.readableBytes()];
+            expected.readBytes(wanted);
+            expected.release();
+            byte[] stream;
+            synchronized (received) {
+                stream = received.toByteArray();
+            }
+            assertThat(stream).as("every byte the first node received").isEqualTo(wanted);
+            assertThat(BytePatterns.tableRowsIn(stream, nodes.model().weights(), nodes.ops(), row -> true))
+                    .as("rows of the embedding table or the LM head the first node received").isEmpty();
+            assertThat(result.generatedTokens()).containsExactly(localGreedy(nodes, "Once upon a time", 30));
+        }
+    }
+
+    @Test
+    void equivalentNodesEachServeTheirShareOfSessionsAndAFixedSeedRepeatsTheChoice() throws Exception {
+        try (LocalNodes nodes = LocalNodes.stories260K()) {
+            List<PeerAddress> peers = List.of(nodes.start(new LayerRange(0, 2)), nodes.start(new LayerRange(0, 2)),
+                    nodes.start(new LayerRange(2, 5)), nodes.start(new LayerRange(2, 5)));
+            Map<String, Integer> sessions = new HashMap<>();
+            int routes = 40;
+            for (int i = 0; i < routes; i++) {
+                try (PeerRoute route = PeerRoute.open(peers, nodes.modelId(), 5, new Fp32Codec(), TIMEOUT)) {
+                    assertThat(route.stages()).extracting(RemoteShardStage::layers)
+                            .containsExactly(new LayerRange(0, 2), new LayerRange(2, 5));
+                    route.stages().forEach(stage -> sessions.merge(stage.peer().address().nodeId(), 1, Integer::sum));
+                }
+            }
+            // Each node's count is binomial(40, 1/2), expected 20. It must be at least 8 (20% of its range's sessions):
+            // at most 7 has a chance of 2e-5 per node (a bound of 25% would fail once in some 700 runs).
+            for (int i = 0; i < peers.size(); i++) {
+                assertThat(sessions.getOrDefault(peers.get(i).nodeId(), 0)).as("sessions of node %d of %s", i + 1, sessions)
+                        .isGreaterThanOrEqualTo(routes / 5);
+            }
+            assertThat(sessions.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(2 * routes);
+
+            List<List<String>> seeded = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                Random seed = new Random(20240601);
+                List<String> chosen = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    try (PeerRoute route = PeerRoute.open(peers, nodes.modelId(), LayerRange.all(5), new Fp32Codec(), TIMEOUT, seed)) {
+                        chosen.add(String.join(",", route.stages().stream().map(s -> s.peer().address().nodeId()).toList()));
+                    }
+                }
+                seeded.add(chosen);
+            }
+            assertThat(seeded.get(1)).as("the same seed, the same nodes").isEqualTo(seeded.get(0));
+            assertThat(seeded.get(0).stream().distinct().count()).as("a seeded choice still varies").isGreaterThan(1);
         }
     }
 }

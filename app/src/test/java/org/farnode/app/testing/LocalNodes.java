@@ -36,7 +36,12 @@ public final class LocalNodes implements AutoCloseable {
 
     /** Starts a node serving {@code range}; returns where it listens. */
     public PeerAddress start(LayerRange range, NodeSettings settings, InboundAudit audit) throws InterruptedException {
-        NodeIdentity identity = NodeIdentity.ephemeral();
+        return start(range, settings, NodeIdentity.ephemeral(), audit);
+    }
+
+    /** As {@link #start(LayerRange, NodeSettings, InboundAudit)}, with the key pair of {@code identity} (one kept in a folder, say). */
+    public PeerAddress start(LayerRange range, NodeSettings settings, NodeIdentity identity, InboundAudit audit)
+            throws InterruptedException {
         NodeService service = new NodeService(new ShardRunner(model.weights(), range, ops), modelId, identity.nodeId(),
                 ops.name(), settings);
         NodeServer server = NodeServer.start(service, identity, "127.0.0.1", 0, audit);
