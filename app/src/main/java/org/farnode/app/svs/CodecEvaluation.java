@@ -43,10 +43,26 @@ public final class CodecEvaluation {
      * may be shorter), as a prefill chunk or a speculative window travels.
      */
     public Run run(int[] tokens, HiddenStateCodec codec, int window) {
+        return run(tokens, codec, window, Sending.AS_IS);
+    }
+
+    /**
+     * What the gateway does to a window just before it encodes it for the hop that starts at
+     * {@code boundary}: nothing ({@link #AS_IS}), or a defence such as added noise.
+     */
+    @FunctionalInterface
+    public interface Sending {
+        Sending AS_IS = (boundary, window) -> window;
+
+        HiddenStates prepare(int boundary, HiddenStates window);
+    }
+
+    /** As {@link #run(int[], HiddenStateCodec, int)}, with {@code sending} applied to every window the gateway sends into a hop. */
+    public Run run(int[] tokens, HiddenStateCodec codec, int window, Sending sending) {
         if (window < 1) {
             throw new IllegalArgumentException("a window holds at least one position, got " + window);
         }
-        try (Route route = new Route(codec)) {
+        try (Route route = new Route(codec, sending)) {
             float[][] logits = new float[tokens.length][];
             for (int start = 0; start < tokens.length; start += window) {
                 int[] part = java.util.Arrays.copyOfRange(tokens, start, Math.min(tokens.length, start + window));
@@ -63,8 +79,10 @@ public final class CodecEvaluation {
     /** One session through every hop, each behind the codec. */
     private final class Route implements AutoCloseable {
         private final List<CodecHop> stages = new ArrayList<>();
+        private final Sending sending;
 
-        Route(HiddenStateCodec codec) {
+        Route(HiddenStateCodec codec, Sending sending) {
+            this.sending = sending;
             for (ShardRunner hop : hops) {
                 stages.add(new CodecHop(hop.openSession(), codec));
             }
@@ -78,7 +96,7 @@ public final class CodecEvaluation {
         float[] window(int start, int[] tokens) {
             HiddenStates states = gateway.embed(tokens);
             for (CodecHop stage : stages) {
-                states = stage.forward(start, states);
+                states = stage.forward(start, sending.prepare(stage.layers().start(), states));
             }
             return gateway.logits(states);
         }
@@ -110,7 +128,7 @@ public final class CodecEvaluation {
     /** Greedy tokens after {@code prompt} until {@code length} tokens in all, with the uncompressed route. */
     public int[] greedy(int[] prompt, int length) {
         int[] tokens = java.util.Arrays.copyOf(prompt, length);
-        try (Route route = new Route(new Fp32Codec())) {
+        try (Route route = new Route(new Fp32Codec(), Sending.AS_IS)) {
             for (int p = 0; p + 1 < length; p++) {
                 float[] logits = route.step(p, tokens[p]);
                 if (p + 1 >= prompt.length) {
