@@ -3,6 +3,7 @@ package org.farnode.app.desktop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.farnode.app.settings.OperatorSettings;
 import org.farnode.app.settings.SettingsValidation;
@@ -20,12 +21,28 @@ public final class DesktopNode implements AutoCloseable {
     private final GpuStatus gpu;
     private LocalLoad load;
     private RuleKeeper rules;
+    private final Optional<PrivacyFigure> privacy;
+    /** The codec of the local gateway's traffic: the one whose exposure the privacy figure describes. */
+    public static final String TRAFFIC_CODEC = LocalLoad.CODEC;
 
     private DesktopNode(EmbeddedSwarm swarm, NodeControl control, ActivityLog log, GpuStatus gpu) {
         this.swarm = swarm;
         this.control = control;
         this.log = log;
         this.gpu = gpu;
+        this.privacy = PrivacyFigure.find(swarm.modelId(), swarm.model().path(), auditFolders(),
+                swarm.layout().thisNode().start(), TRAFFIC_CODEC);
+    }
+
+    /** Folders of privacy audits: the far-node launcher names the repository's assets/privacy. */
+    private static List<Path> auditFolders() {
+        String folder = System.getProperty("far.privacy.audits");
+        return folder == null || folder.isBlank() ? List.of() : List.of(Path.of(folder));
+    }
+
+    /** What an operator at this node's position could recover, where an audit of this model measured it. */
+    public Optional<PrivacyFigure> privacy() {
+        return privacy;
     }
 
     /** Settings that take effect while the node runs; the rest ({@link #AT_NEXT_START}) when the app starts again. */

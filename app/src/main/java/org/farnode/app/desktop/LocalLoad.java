@@ -21,6 +21,8 @@ public final class LocalLoad implements AutoCloseable {
             "Tom and his dog", "In the park");
     private static final int TOKENS_PER_STORY = 160;
     private static final long RETRY_MILLIS = 1_000;
+    /** The codec of the stories' hops. */
+    public static final String CODEC = "fp16";
     private static final long PAUSED_POLL_MILLIS = 200;
 
     private final EmbeddedSwarm swarm;
@@ -57,7 +59,7 @@ public final class LocalLoad implements AutoCloseable {
                     break;
                 }
                 if (route == null) {
-                    route = swarm.openRoute(HiddenStateCodecs.byName("fp16"));
+                    route = swarm.openRoute(HiddenStateCodecs.byName(CODEC));
                 } else {
                     // One connection and session per node for all stories: each story starts on an emptied cache.
                     route.stages().forEach(stage -> stage.truncate(0));

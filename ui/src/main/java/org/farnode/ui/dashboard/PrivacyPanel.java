@@ -3,12 +3,13 @@ package org.farnode.ui.dashboard;
 import javafx.scene.control.Label;
 import org.farnode.app.desktop.DashboardSnapshot;
 import org.farnode.app.desktop.DesktopNode;
+import org.farnode.app.desktop.PrivacyFigure;
 import org.farnode.app.shard.LayerRange;
 
 /**
  * What this node learns, said plainly: hidden states entering its layers, never token ids or
- * text; every link's encryption; and the measured chance of recovering tokens from what it sees,
- * which is not measured yet.
+ * text; every link's encryption; and how much of a prompt an operator here could recover from
+ * what it sees, as the privacy audit measured it for this model and position.
  */
 final class PrivacyPanel extends Section {
     private final Label links;
@@ -22,8 +23,9 @@ final class PrivacyPanel extends Section {
                         + "), never token ids or text");
         figure("It sends back", "privacy-sends").setText("the hidden states leaving layer " + (layers.end() - 1));
         links = figure("Links", "privacy-tls");
-        figure("Token recovery", "privacy-recovery").setText("not measured yet: how well a node in this position could "
-                + "recover tokens from hidden states is the subject of a later measurement; until then assume it can");
+        figure("Token recovery", "privacy-recovery").setText(node.privacy().map(PrivacyFigure::sentence)
+                .orElse("not measured for this model yet (far privacy-audit --model FILE --out FILE.privacy.json measures it); "
+                        + "until then assume an operator here can recover the prompt"));
     }
 
     void show(DashboardSnapshot snapshot) {
