@@ -85,7 +85,8 @@ public final class TryItView extends VBox {
         Label title = new Label("Try it: a prompt through the swarm");
         title.getStyleClass().add(Styles.TITLE_3);
         Label note = new Label("The gateway in this app tokenizes the prompt and turns tokens into vectors; the nodes see only "
-                + "those vectors. Each hop's bytes are whole protocol frames, before TLS.");
+                + "those vectors, from which a node can still recover the prompt (docs/PRIVACY.md). Each hop's bytes are whole "
+                + "protocol frames, before TLS.");
         note.setWrapText(true);
         note.getStyleClass().add(Styles.TEXT_MUTED);
         getChildren().addAll(title, note,
