@@ -14,5 +14,5 @@ mvn -q -B -o -pl ui dependency:build-classpath -Dmdep.includeScope=test -Dmdep.o
 cp="$(cat ui/target/tour-classpath.txt)"
 mkdir -p docs/screenshots
 xvfb-run -a -s "-screen 0 1280x900x24" "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector \
-  --enable-native-access=ALL-UNNAMED -Dprism.order=sw \
+  --enable-native-access=ALL-UNNAMED -Dprism.order=sw -Dfar.privacy.audits="$root/assets/privacy" \
   -cp "ui/target/test-classes:ui/target/classes:$cp" org.farnode.ui.tour.ScreenshotTour "$model" docs/screenshots
