@@ -237,13 +237,8 @@ class PeerRouteTest {
                 }
                 MessageCodec.encode(new PeerMessage.CloseSession(session), expected);
             }
-            byte[] wanted = new byte[expected.readableBytes()];
-            expected.readBytes(wanted);
-            expected.release();
-            byte[] stream;
-            synchronized (received) {
-                stream = received.toByteArray();
-            }
+            byte[] wanted = drain(expected);
+            byte[] stream = copyOf(received);
             assertThat(stream).as("every byte the node received").isEqualTo(wanted);
             // The same, spelled out for the gateway's tables: no row of the embedding table or the LM head,
             // in any encoding, but those of the tokens whose embeddings went into layer 0 (stories260K's
@@ -336,13 +331,8 @@ class PeerRouteTest {
                 }
                 MessageCodec.encode(new PeerMessage.CloseSession(session), expected);
             }
-            byte[] wanted = new byte[expected.readableBytes()];
-            expected.readBytes(wanted);
-            expected.release();
-            byte[] stream;
-            synchronized (received) {
-                stream = received.toByteArray();
-            }
+            byte[] wanted = drain(expected);
+            byte[] stream = copyOf(received);
             assertThat(stream).as("every byte the first node received").isEqualTo(wanted);
             assertThat(BytePatterns.tableRowsIn(stream, nodes.model().weights(), nodes.ops(), row -> true))
                     .as("rows of the embedding table or the LM head the first node received").isEmpty();
@@ -385,6 +375,21 @@ class PeerRouteTest {
             }
             assertThat(seeded.get(1)).as("the same seed, the same nodes").isEqualTo(seeded.get(0));
             assertThat(seeded.get(0).stream().distinct().count()).as("a seeded choice still varies").isGreaterThan(1);
+        }
+    }
+
+    /** The bytes of {@code buffer}, which is then released. */
+    private static byte[] drain(ByteBuf buffer) {
+        byte[] bytes = new byte[buffer.readableBytes()];
+        buffer.readBytes(bytes);
+        buffer.release();
+        return bytes;
+    }
+
+    /** What a node's audit has captured so far (it writes from the node's network thread). */
+    private static byte[] copyOf(ByteArrayOutputStream received) {
+        synchronized (received) {
+            return received.toByteArray();
         }
     }
 }
