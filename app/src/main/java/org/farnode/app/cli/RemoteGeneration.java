@@ -37,7 +37,7 @@ final class RemoteGeneration {
             if (local != null) {
                 stages.add(local);
             }
-            stages.addAll(route.stages());
+            stages.addAll(route.hops());
             GenerationResult result = generation.generate(loaded, gatewayBackend, stages, sampling, out);
             route.closeSessions();
             err.printf("prompt %d tokens, %.1f tokens/s; generated %d tokens, %.2f tokens/s; stopped: %s; codec %s%n",

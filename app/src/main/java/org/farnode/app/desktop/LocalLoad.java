@@ -62,9 +62,9 @@ public final class LocalLoad implements AutoCloseable {
                     route = swarm.openRoute(HiddenStateCodecs.byName(CODEC));
                 } else {
                     // One connection and session per node for all stories: each story starts on an emptied cache.
-                    route.stages().forEach(stage -> stage.truncate(0));
+                    route.hops().forEach(stage -> stage.truncate(0));
                 }
-                Generator generator = new Generator(swarm.gateway(), swarm.model().tokenizer(), List.copyOf(route.stages()));
+                Generator generator = new Generator(swarm.gateway(), swarm.model().tokenizer(), List.copyOf(route.hops()));
                 String prompt = PROMPTS.get(random.nextInt(PROMPTS.size()));
                 generator.generate(prompt, TOKENS_PER_STORY, new SamplingSettings(0.8f, 40, 0.95f, random.nextLong()),
                         (id, text) -> {

@@ -27,16 +27,18 @@ public final class PeerRoute implements AutoCloseable {
     /** Picks among equivalent peers; shared by every route of this process (SecureRandom is thread-safe). */
     private static final RandomGenerator CHOICE = new SecureRandom();
     private final List<PeerClient> clients;
-    private final List<RemoteShardStage> stages;
+    /** The hops in layer order; each keeps the peers that serve its layers and the route did not pick, to fail over to. */
+    private final List<FailoverStage> hops;
 
-    private PeerRoute(List<PeerClient> clients, List<RemoteShardStage> stages) {
+    private PeerRoute(List<PeerClient> clients, List<FailoverStage> hops) {
         this.clients = clients;
-        this.stages = stages;
+        this.hops = hops;
     }
 
     /**
      * Connects to {@code peers} for {@code model} and opens a session on each hop of a route
-     * through them that covers every layer; peers the route does not need are disconnected.
+     * through them that covers every layer; peers that serve a hop's layers but were not picked
+     * stay connected as that hop's spares, and the others are disconnected.
      * Among peers that serve the same layers, each session picks one at random ({@link SecureRandom}).
      */
     public static PeerRoute open(List<PeerAddress> peers, ModelId model, int blockCount, HiddenStateCodec codec,
@@ -75,12 +77,18 @@ public final class PeerRoute implements AutoCloseable {
             for (NodeRecord hop : route.hops()) {
                 used.add(clients.get(records.indexOf(hop)));
             }
-            clients.stream().filter(c -> !used.contains(c)).forEach(PeerClient::close);
-            List<RemoteShardStage> stages = new ArrayList<>();
-            PeerRoute opened = new PeerRoute(used, stages);
+            List<PeerClient> kept = clients.stream()
+                    .filter(c -> used.contains(c) || used.stream().anyMatch(u -> u.layers().equals(c.layers())))
+                    .toList();
+            clients.stream().filter(c -> !kept.contains(c)).forEach(PeerClient::close);
+            List<FailoverStage> hops = new ArrayList<>();
+            PeerRoute opened = new PeerRoute(kept, hops);
             try {
                 for (PeerClient client : used) {
-                    stages.add(client.openSession(codec));
+                    List<PeerClient> spares = kept.stream()
+                            .filter(c -> !used.contains(c) && c.layers().equals(client.layers()))
+                            .toList();
+                    hops.add(new FailoverStage(client.openSession(codec), spares));
                 }
             } catch (RuntimeException e) {
                 opened.close();
@@ -93,15 +101,23 @@ public final class PeerRoute implements AutoCloseable {
         }
     }
 
-    /** The hops in layer order, each a session on its node. */
+    /** The hops in layer order, each the session on the node that serves it now. */
     public List<RemoteShardStage> stages() {
-        return stages;
+        return hops.stream().map(FailoverStage::current).toList();
+    }
+
+    /**
+     * The hops in layer order as stages to generate through: each moves its session to a spare
+     * peer serving the same layers when its node is lost ({@link FailoverStage}).
+     */
+    public List<FailoverStage> hops() {
+        return hops;
     }
 
     /** Ends every session (each node reports its traffic count), leaving the connections open. */
     public void closeSessions() {
         RuntimeException first = null;
-        for (RemoteShardStage stage : stages) {
+        for (FailoverStage stage : hops) {
             try {
                 stage.close();
             } catch (RuntimeException e) {

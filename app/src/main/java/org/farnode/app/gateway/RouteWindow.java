@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.peer.RemoteShardStage;
 import org.farnode.app.shard.HiddenStates;
+import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardStage;
 
 /**
@@ -22,24 +23,28 @@ final class RouteWindow {
     private final int width;
     private HiddenStates states;
     private final byte[] payload;
-    private final RemoteShardStage producer;
+    /** The codec of the payload and the layers of the hop that produced it (null for states). */
+    private final HiddenStateCodec producerCodec;
+    private final LayerRange producerLayers;
 
-    private RouteWindow(int positions, int width, HiddenStates states, byte[] payload, RemoteShardStage producer) {
+    private RouteWindow(int positions, int width, HiddenStates states, byte[] payload, HiddenStateCodec producerCodec,
+                        LayerRange producerLayers) {
         this.positions = positions;
         this.width = width;
         this.states = states;
         this.payload = payload;
-        this.producer = producer;
+        this.producerCodec = producerCodec;
+        this.producerLayers = producerLayers;
     }
 
     static RouteWindow of(HiddenStates states) {
-        return new RouteWindow(states.positions(), states.width(), states, null, null);
+        return new RouteWindow(states.positions(), states.width(), states, null, null, null);
     }
 
     /** The hidden states, decoded from the payload the first time they are asked for. */
     synchronized HiddenStates states() {
         if (states == null) {
-            states = producer.decode(payload, positions, width);
+            states = producerCodec.decode(payload, positions, width, producerLayers.end());
         }
         return states;
     }
@@ -49,22 +54,27 @@ final class RouteWindow {
      * payload relayed where it can take it as it is, and returns its node's payload undecoded.
      */
     CompletableFuture<RouteWindow> through(ShardStage stage, int startPosition) {
-        if (!(stage instanceof RemoteShardStage remote)) {
-            return stage.forwardAsync(startPosition, states()).thenApply(RouteWindow::of);
-        }
-        byte[] input = relayableTo(remote) ? payload : remote.encode(states());
-        return remote.forwardEncodedAsync(startPosition, positions, input)
-                .thenApply(out -> new RouteWindow(positions, width, null, out, remote));
+        return switch (stage) {
+            case RemoteShardStage remote -> {
+                byte[] input = relayableTo(remote.codec(), remote.layers()) ? payload : remote.encode(states());
+                yield remote.forwardEncodedAsync(startPosition, positions, input)
+                        .thenApply(out -> new RouteWindow(positions, width, null, out, remote.codec(), remote.layers()));
+            }
+            case FailoverStage hop -> {
+                byte[] input = relayableTo(hop.codec(), hop.layers()) ? payload : hop.encode(states());
+                yield hop.forwardEncodedAsync(startPosition, positions, input)
+                        .thenApply(out -> new RouteWindow(positions, width, null, out, hop.codec(), hop.layers()));
+            }
+            default -> stage.forwardAsync(startPosition, states()).thenApply(RouteWindow::of);
+        };
     }
 
-    /** Whether the payload is already what {@code next} would send: same codec, at the layer it starts from. */
-    private boolean relayableTo(RemoteShardStage next) {
+    /** Whether the payload is already what a hop of {@code wanted} from {@code next} would send: same codec, at the layer it starts from. */
+    private boolean relayableTo(HiddenStateCodec wanted, LayerRange next) {
         if (payload == null) {
             return false;
         }
-        HiddenStateCodec made = producer.codec();
-        HiddenStateCodec wanted = next.codec();
-        return made.id() == wanted.id() && Arrays.equals(made.calibrationHash(), wanted.calibrationHash())
-                && producer.layers().end() == next.layers().start();
+        return producerCodec.id() == wanted.id() && Arrays.equals(producerCodec.calibrationHash(), wanted.calibrationHash())
+                && producerLayers.end() == next.start();
     }
 }

@@ -127,6 +127,8 @@ public final class NodeServer implements AutoCloseable {
         bandwidth.configure(uploadBytesPerSecond, downloadBytesPerSecond);
     }
 
+    private boolean closed;
+
     /** The upload cap in bytes per second; 0 = unlimited. */
     public long uploadLimit() {
         return bandwidth.getWriteLimit();
@@ -137,9 +139,13 @@ public final class NodeServer implements AutoCloseable {
         return bandwidth.getReadLimit();
     }
 
-    /** Stops accepting, closes every connection, and stops the compute thread. */
+    /** Stops accepting, closes every connection, and stops the compute thread; closing again does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         listener.close().syncUninterruptibly();
         acceptors.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
