@@ -3,6 +3,7 @@ package org.farnode.app.desktop;
 import java.util.List;
 import org.farnode.app.codec.HiddenStateCodecs;
 import org.farnode.app.gateway.GenerationResult;
+import org.farnode.app.gateway.FailoverStage;
 import org.farnode.app.gateway.Generator;
 import org.farnode.app.gateway.PeerRoute;
 import org.farnode.app.gateway.SamplingSettings;
@@ -62,16 +63,22 @@ public final class TryIt {
                     + ", got " + maxTokens);
         }
         try (PeerRoute route = swarm.openRoute(HiddenStateCodecs.byName(codec))) {
-            List<RemoteShardStage> stages = route.stages();
-            Generator generator = new Generator(swarm.gateway(), swarm.model().tokenizer(), List.copyOf(stages));
+            // Through the hops, so that a node lost mid-run is replaced by a spare where the swarm has one.
+            List<FailoverStage> hops = route.hops();
+            Generator generator = new Generator(swarm.gateway(), swarm.model().tokenizer(), List.copyOf(hops));
             int[] prompted = generator.promptTokens(prompt);
             Speculation speculation = promptLookup ? Speculation.promptLookup(MAX_DRAFT) : null;
             GenerationResult result = generator.generate(prompted, maxTokens, new SamplingSettings(0f, 0, 1f, 0),
-                    (id, text) -> listener.progress(text, stages.stream().map(HopRow::of).toList()), speculation);
+                    (id, text) -> listener.progress(text, rows(hops)), speculation);
             route.closeSessions();
             double perTrip = speculation == null ? 1.0 : speculation.stats().tokensPerRoundTrip();
             return new Summary(result.generatedTokens().length, perTrip, result.decodeTokensPerSecond(), result.stopReason(),
-                    stages.stream().map(HopRow::of).toList());
+                    rows(hops));
         }
+    }
+
+    /** Each hop's traffic on its current node. */
+    private static List<HopRow> rows(List<FailoverStage> hops) {
+        return hops.stream().map(hop -> HopRow.of(hop.current())).toList();
     }
 }
