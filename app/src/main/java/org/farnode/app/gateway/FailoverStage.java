@@ -8,12 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.peer.EncodedStage;
 import org.farnode.app.peer.PeerClient;
 import org.farnode.app.peer.PeerException;
 import org.farnode.app.peer.RemoteShardStage;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
-import org.farnode.app.shard.ShardStage;
 import org.farnode.app.shard.Windows;
 
 /**
@@ -29,7 +29,7 @@ import org.farnode.app.shard.Windows;
  * is the route's input to this hop for the whole context. A node that answers with an error is not
  * gone and its error is passed on; a stalled node is not detected here beyond the peer timeout.
  */
-public final class FailoverStage implements ShardStage {
+public final class FailoverStage implements EncodedStage {
     /** A window as sent: its first position, its length and its payload in the session's codec. */
     private record Sent(int startPosition, int positions, byte[] payload) {
         int end() {
@@ -105,16 +105,7 @@ public final class FailoverStage implements ShardStage {
         return codec.decode(payload, windowPositions, width, layers.end());
     }
 
-    @Override
-    public HiddenStates forward(int startPosition, HiddenStates window) {
-        return Windows.await(forwardAsync(startPosition, window));
-    }
 
-    @Override
-    public CompletableFuture<HiddenStates> forwardAsync(int startPosition, HiddenStates window) {
-        return forwardEncodedAsync(startPosition, window.positions(), encode(window))
-                .thenApply(payload -> decode(payload, window.positions(), window.width()));
-    }
 
     /** As {@link RemoteShardStage#forwardEncodedAsync}, sent again to a spare when the node is lost on the way. */
     public synchronized CompletableFuture<byte[]> forwardEncodedAsync(int startPosition, int windowPositions, byte[] payload) {

@@ -3,7 +3,7 @@ package org.farnode.app.gateway;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.farnode.app.codec.HiddenStateCodec;
-import org.farnode.app.peer.RemoteShardStage;
+import org.farnode.app.peer.EncodedStage;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.ShardStage;
@@ -55,12 +55,7 @@ final class RouteWindow {
      */
     CompletableFuture<RouteWindow> through(ShardStage stage, int startPosition) {
         return switch (stage) {
-            case RemoteShardStage remote -> {
-                byte[] input = relayableTo(remote.codec(), remote.layers()) ? payload : remote.encode(states());
-                yield remote.forwardEncodedAsync(startPosition, positions, input)
-                        .thenApply(out -> new RouteWindow(positions, width, null, out, remote.codec(), remote.layers()));
-            }
-            case FailoverStage hop -> {
+            case EncodedStage hop -> {
                 byte[] input = relayableTo(hop.codec(), hop.layers()) ? payload : hop.encode(states());
                 yield hop.forwardEncodedAsync(startPosition, positions, input)
                         .thenApply(out -> new RouteWindow(positions, width, null, out, hop.codec(), hop.layers()));

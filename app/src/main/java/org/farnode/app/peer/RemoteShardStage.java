@@ -14,15 +14,13 @@ import org.farnode.app.protocol.PeerMessage.Truncate;
 import org.farnode.app.protocol.PeerMessage.Truncated;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
-import org.farnode.app.shard.ShardStage;
-import org.farnode.app.shard.Windows;
 
 /**
  * One session on a remote node, as a stage of the gateway's route: windows of hidden states go
  * out in the session's codec and come back through the node's layers. Counts the bytes of every
  * frame of the session, as the node does, so both ends' counts can be compared.
  */
-public final class RemoteShardStage implements ShardStage {
+public final class RemoteShardStage implements EncodedStage {
     private final PeerClient peer;
     private final long sessionId;
     private final HiddenStateCodec codec;
@@ -62,17 +60,7 @@ public final class RemoteShardStage implements ShardStage {
         return sessionId;
     }
 
-    @Override
-    public HiddenStates forward(int startPosition, HiddenStates window) {
-        return Windows.await(forwardAsync(startPosition, window));
-    }
 
-    /** Sends the window at once; the result comes when the node's reply does (windows sent back to back queue on the node). */
-    @Override
-    public CompletableFuture<HiddenStates> forwardAsync(int startPosition, HiddenStates window) {
-        return forwardEncodedAsync(startPosition, window.positions(), encode(window))
-                .thenApply(payload -> decode(payload, window.positions(), window.width()));
-    }
 
     /**
      * {@link #forwardAsync} for a window already in this session's codec at this hop's first layer
