@@ -97,6 +97,11 @@ final class NodeCommand implements Callable<Integer> {
         }
         NodeService service = new NodeService(runner, modelId,
                 identity.nodeId(), backend.description(), settings, codecs);
+        // What happens on the node (gateways connecting, sessions, errors with their cause) goes to the operator's terminal.
+        service.addEventListener(event -> {
+            err.println("far node: " + event.message());
+            err.flush();
+        });
         NodeServer server = NodeServer.start(service, identity, host, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -30,6 +30,7 @@ import org.farnode.app.shard.Windows;
  * gone and its error is passed on; a stalled node is not detected here beyond the peer timeout.
  */
 public final class FailoverStage implements EncodedStage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FailoverStage.class);
     /** A window as sent: its first position, its length and its payload in the session's codec. */
     private record Sent(int startPosition, int positions, byte[] payload) {
         int end() {
@@ -201,6 +202,8 @@ public final class FailoverStage implements EncodedStage {
             try {
                 RemoteShardStage next = spare.openSession(codec);
                 replay(next);
+                LOG.warn("lost {} (layers {}): {}; continuing on {} after replaying what it held", current.peer().describe(),
+                        layers, unwrap(cause).getMessage(), spare.describe());
                 lost.add(current);
                 current = next;
                 for (Pending pending : List.copyOf(inFlight)) {

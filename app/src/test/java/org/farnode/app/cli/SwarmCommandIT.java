@@ -88,6 +88,46 @@ class SwarmCommandIT {
     }
 
     @Test
+    void killingTheNodeProcessOfAHopMidGenerationLeavesTheTextExactlyTheReference() throws Exception {
+        try (NodeProcess first = startNode("0:2", "f1"); NodeProcess middle = startNode("2:4", "f2");
+             NodeProcess spare = startNode("2:4", "f3"); NodeProcess last = startNode("4:5", "f4")) {
+            Process gateway = new ProcessBuilder(FarProcess.launcher().toString(), "gateway", "--model", Stories260K.gguf().toString(),
+                    "--peer", first.ready().address().toString(), "--peer", middle.ready().address().toString(),
+                    "--peer", spare.ready().address().toString(), "--peer", last.ready().address().toString(),
+                    "--prompt", "", "--max-tokens", "256", "--temperature", "0", "--timeout", "30").start();
+            gateway.getOutputStream().close();
+            var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(gateway.getErrorStream()));
+            java.io.Reader out = new java.io.InputStreamReader(gateway.getInputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            StringBuilder text = new StringBuilder();
+            NodeProcess killed = null;
+            for (int c = out.read(); c != -1; c = out.read()) {
+                text.append((char) c);
+                if (killed == null && text.length() == 60) {
+                    // The route took one of the two [2, 4) nodes at random: kill the one holding the session.
+                    killed = java.nio.file.Files.readString(middle.log()).contains("opened") ? middle : spare;
+                    killed.kill();
+                }
+            }
+            assertThat(gateway.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            String err = stderr.join();
+            assertThat(gateway.exitValue()).as(err).isZero();
+            assertThat(killed).as("a node was killed mid-generation").isNotNull();
+            assertThat(killed.isAlive()).isFalse();
+            assertThat(text.toString()).as(err).isEqualTo(Stories260K.greedyText256());
+            assertThat(err).contains("lost node " + killed.ready().address().nodeId().substring(0, 12))
+                    .contains("continuing on node " + (killed == middle ? spare : middle).ready().address().nodeId().substring(0, 12));
+        }
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void gatewayRefusesAPeerThatIsNotTheNodeItAskedFor() throws Exception {
         try (NodeProcess node = startNode("0:5", "c")) {
             PeerAddress real = node.ready().address();
