@@ -6,13 +6,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.farnode.app.testing.FarProcess;
 import org.farnode.app.testing.Stories260K;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,18 +22,8 @@ class FarNodeAppIT {
     @TempDir
     Path dataFolder;
 
-    private static Path launcher() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path launcher = dir.resolve("far-node");
-            if (Files.isExecutable(launcher) && Files.exists(dir.resolve("pom.xml"))) {
-                return launcher;
-            }
-        }
-        throw new AssertionError("cannot find the ./far-node launcher above " + Path.of("").toAbsolutePath());
-    }
-
     private static Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(launcher().toString()));
+        List<String> command = new ArrayList<>(List.of(FarProcess.launcher("far-node").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("FAR_NO_BUILD", "1"); // the build under test is already packaged
@@ -54,11 +44,7 @@ class FarNodeAppIT {
     }
 
     private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return new String(FarProcess.readAll(in), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -56,11 +56,7 @@ public final class DesktopNode implements AutoCloseable {
      * app's to apply.
      */
     public synchronized void apply(OperatorSettings settings) {
-        var problems = SettingsValidation.problems(settings);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("the settings cannot be used: " + String.join("; ",
-                    problems.stream().map(p -> p.field() + ": " + p.message()).toList()));
-        }
+        requireValid(settings);
         swarm.thisNode().service().setComputeShare(settings.gpuSharePercent());
         swarm.thisNode().server().setRateLimits(megabitsToBytes(settings.uploadCapMbit()),
                 megabitsToBytes(settings.downloadCapMbit()));
@@ -68,6 +64,15 @@ public final class DesktopNode implements AutoCloseable {
             rules.close();
         }
         rules = new RuleKeeper(new ServingRules(settings), swarm.thisNode().service(), control, log);
+    }
+
+    /** @throws IllegalArgumentException naming every wrong setting with what is allowed */
+    private static void requireValid(OperatorSettings settings) {
+        var problems = SettingsValidation.problems(settings);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the settings cannot be used: " + String.join("; ",
+                    problems.stream().map(p -> p.field() + ": " + p.message()).toList()));
+        }
     }
 
     private static long megabitsToBytes(double megabitsPerSecond) {
@@ -82,11 +87,7 @@ public final class DesktopNode implements AutoCloseable {
      */
     public static DesktopNode start(OperatorSettings settings, Path dataFolder, ActivityLog log, Consumer<String> progress)
             throws IOException, InterruptedException {
-        var problems = SettingsValidation.problems(settings);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("the settings cannot be used: " + String.join("; ",
-                    problems.stream().map(p -> p.field() + ": " + p.message()).toList()));
-        }
+        requireValid(settings);
         if (!settings.bootstrapPeers().isEmpty()) {
             log.add("network", "joining a network through bootstrap peers is not available in this version; "
                     + "this node serves the local swarm only");

@@ -96,7 +96,8 @@ class SwarmCommandIT {
                     "--peer", spare.ready().address().toString(), "--peer", last.ready().address().toString(),
                     "--prompt", "", "--max-tokens", "256", "--temperature", "0", "--timeout", "30").start();
             gateway.getOutputStream().close();
-            var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(gateway.getErrorStream()));
+            var stderr = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> new String(FarProcess.readAll(gateway.getErrorStream()), java.nio.charset.StandardCharsets.UTF_8));
             java.io.Reader out = new java.io.InputStreamReader(gateway.getInputStream(), java.nio.charset.StandardCharsets.UTF_8);
             StringBuilder text = new StringBuilder();
             NodeProcess killed = null;
@@ -116,14 +117,6 @@ class SwarmCommandIT {
             assertThat(text.toString()).as(err).isEqualTo(Stories260K.greedyText256());
             assertThat(err).contains("lost node " + killed.ready().address().nodeId().substring(0, 12))
                     .contains("continuing on node " + (killed == middle ? spare : middle).ready().address().nodeId().substring(0, 12));
-        }
-    }
-
-    private static String readAll(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

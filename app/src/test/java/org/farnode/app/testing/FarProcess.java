@@ -44,7 +44,8 @@ public final class FarProcess {
                 new String(err.join(), StandardCharsets.UTF_8));
     }
 
-    private static byte[] readAll(java.io.InputStream in) {
+    /** Everything {@code in} gives until it ends (a process's output, read whole). */
+    public static byte[] readAll(java.io.InputStream in) {
         try {
             return in.readAllBytes();
         } catch (IOException e) {
@@ -69,12 +70,17 @@ public final class FarProcess {
     }
 
     public static Path launcher() {
+        return launcher("far");
+    }
+
+    /** The launcher script {@code name} ({@code far}, {@code far-node}) at the repository root above the working directory. */
+    public static Path launcher(String name) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path far = dir.resolve("far");
+            Path far = dir.resolve(name);
             if (Files.isExecutable(far) && Files.exists(dir.resolve("pom.xml"))) {
                 return far;
             }
         }
-        throw new AssertionError("cannot find the ./far launcher above " + Path.of("").toAbsolutePath());
+        throw new AssertionError("cannot find the ./" + name + " launcher above " + Path.of("").toAbsolutePath());
     }
 }
