@@ -64,6 +64,9 @@ final class NodeCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Mixin
+    FaultOptions fault;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -75,6 +78,7 @@ final class NodeCommand implements Callable<Integer> {
         if (idleSeconds < 1) {
             throw new IllegalArgumentException("--idle-timeout must be at least 1 second, got " + idleSeconds);
         }
+        fault.fault(); // refuses bad fault options before the model is read
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         NodeSettings settings = NodeSettings.defaults().withKvBudgetBytes(kvMemoryMb << 20)
@@ -102,6 +106,7 @@ final class NodeCommand implements Callable<Integer> {
             err.println("far node: " + event.message());
             err.flush();
         });
+        service.injectFault(fault.fault());
         NodeServer server = NodeServer.start(service, identity, host, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -229,6 +229,11 @@ final class NodeConnection {
         session.traffic.window(forward.positions());
         node.traffic().window(forward.positions());
         traffic.window(forward.positions());
+        if (!node.fault().applyToAnswer(output)) {
+            Arrays.fill(input.values(), 0f);
+            Arrays.fill(output.values(), 0f);
+            return; // a dropped window: computed into the cache, never answered
+        }
         reply(session, new ForwardResult(session.id, forward.startPosition(), forward.positions(), session.codec.id(),
                 session.codec.encode(output, node.layers().end())));
         // The window's vectors live on only in the session's KV cache, which closing or expiry wipes.

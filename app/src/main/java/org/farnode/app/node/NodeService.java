@@ -39,6 +39,7 @@ public final class NodeService implements AutoCloseable {
     private final Set<NodeConnection> connections = ConcurrentHashMap.newKeySet();
     private final NodeEvents events = new NodeEvents();
     private final ScheduledExecutorService compute;
+    private volatile InjectedFault fault = InjectedFault.none();
 
     /** A node whose codecs all run on the CPU. */
     public NodeService(ShardRunner runner, ModelId modelId, String nodeId, String backend, NodeSettings settings) {
@@ -211,6 +212,21 @@ public final class NodeService implements AutoCloseable {
     /** Rests the compute thread as the share asks after a window that began computing at {@code workStartNanos}. */
     void restAfterWindowFrom(long workStartNanos) {
         computeShare.restAfterWorkFrom(workStartNanos);
+    }
+
+    /**
+     * Makes this node misbehave from now on, for tests and demonstrations ({@code far node --fault});
+     * {@link InjectedFault#none()} makes it honest again.
+     */
+    public void injectFault(InjectedFault fault) {
+        this.fault = fault;
+        if (fault.kind() != InjectedFault.Kind.NONE) {
+            events.emit(NodeEvent.Kind.ERROR, "test mode: this node misbehaves on purpose: " + fault.describe());
+        }
+    }
+
+    InjectedFault fault() {
+        return fault;
     }
 
     /** Free KV cache memory, in bytes. */
