@@ -37,6 +37,9 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     LocalLayersOptions localLayers;
 
+    @Mixin
+    RouteGuardOptions guard;
+
     @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for a node's answer (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -48,12 +51,13 @@ final class GatewayCommand implements Callable<Integer> {
         List<PeerAddress> addresses = peers.stream().map(PeerAddress::parse).toList();
         codecOptions.checkName();
         localLayers.checkSign();
+        guard.check();
         generation.sampling();
         try (LoadedModel loaded = model.open();
              Backend backend = backendOptions.openCpu()) {
             ModelId modelId = ModelFingerprint.of(loaded.path());
             RemoteGeneration.run(loaded, modelId, addresses, codecOptions.codec(modelId),
-                    Duration.ofSeconds(timeoutSeconds), generation, localLayers, backend, spec.commandLine().getOut(),
+                    Duration.ofSeconds(timeoutSeconds), generation, localLayers, guard, backend, spec.commandLine().getOut(),
                     spec.commandLine().getErr());
         }
         return 0;

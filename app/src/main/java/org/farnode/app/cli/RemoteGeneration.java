@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.farnode.app.codec.HiddenStateCodec;
+import org.farnode.app.gateway.FailoverStage;
 import org.farnode.app.gateway.GenerationResult;
+import org.farnode.app.gateway.HopPolicy;
 import org.farnode.app.gateway.PeerRoute;
 import org.farnode.app.gateway.SamplingSettings;
 import org.farnode.app.model.LoadedModel;
@@ -27,12 +29,14 @@ final class RemoteGeneration {
      * of them, or those after {@code localLayers}, which then run first, here on {@code gatewayBackend}.
      */
     static void run(LoadedModel loaded, ModelId modelId, List<PeerAddress> peers, HiddenStateCodec codec, Duration timeout,
-                    GenerationOptions generation, LocalLayersOptions localLayers, Backend gatewayBackend, PrintWriter out,
-                    PrintWriter err) throws Exception {
+                    GenerationOptions generation, LocalLayersOptions localLayers, RouteGuardOptions guard,
+                    Backend gatewayBackend, PrintWriter out, PrintWriter err) throws Exception {
         SamplingSettings sampling = generation.sampling();
         LayerRange remoteLayers = localLayers.remoteLayers(loaded.config().blockCount());
+        HopPolicy policy = guard.policy(loaded.config().embeddingLength(), codec.name());
         try (ShardSession local = localLayers.openLocalStage(gatewayBackend, loaded.weights());
-             PeerRoute route = PeerRoute.open(peers, modelId, remoteLayers, codec, timeout)) {
+             PeerRoute route = PeerRoute.open(peers, modelId, remoteLayers, codec, timeout, policy)) {
+            printRoute(route.hops(), err);
             List<ShardStage> stages = new ArrayList<>();
             if (local != null) {
                 stages.add(local);
@@ -48,7 +52,32 @@ final class RemoteGeneration {
                 err.println(localLayers.describe());
             }
             printHops(route.stages(), err);
+            if (policy.verification().enabled()) {
+                printChecks(route.hops(), err);
+            }
         }
+    }
+
+    /** The route as planned: each hop's node, and the nodes standing by to take over or check it. */
+    static void printRoute(List<FailoverStage> hops, PrintWriter err) {
+        for (int i = 0; i < hops.size(); i++) {
+            FailoverStage hop = hops.get(i);
+            List<String> spares = hop.spares().stream().map(p -> p.address().nodeId().substring(0, 12)).toList();
+            err.printf("route: hop %d, layers %s, node %s%s%n", i + 1, hop.layers(),
+                    hop.current().peer().address().nodeId().substring(0, 12),
+                    spares.isEmpty() ? ", no spare" : ", spares " + String.join(", ", spares));
+        }
+        err.flush();
+    }
+
+    /** What checking each hop's windows against other nodes found. */
+    static void printChecks(List<FailoverStage> hops, PrintWriter err) {
+        for (int i = 0; i < hops.size(); i++) {
+            FailoverStage.CheckCounts checks = hops.get(i).checks();
+            err.printf("hop %d: %d windows checked against a second node, %d disagreed, %d nodes banned%n", i + 1,
+                    checks.checked(), checks.disagreed(), checks.banned());
+        }
+        err.flush();
     }
 
     /** One row per hop: the gateway's counts, and whether the node's own counts agree. */

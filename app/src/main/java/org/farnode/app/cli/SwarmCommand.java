@@ -44,6 +44,11 @@ final class SwarmCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Node processes to start (default: ${DEFAULT-VALUE}).")
     int nodes;
 
+    @Option(names = "--spares", defaultValue = "0",
+            description = "More node processes, each serving the same layers as one of the first --nodes (in turn), to take over "
+                    + "a hop whose node is lost or stalls, and to check the others' work with --verify-fraction (default: ${DEFAULT-VALUE}).")
+    int spares;
+
     @Mixin
     GenerationOptions generation;
 
@@ -54,13 +59,20 @@ final class SwarmCommand implements Callable<Integer> {
     LocalLayersOptions localLayers;
 
     @Mixin
+    RouteGuardOptions guard;
+
+    @Mixin
     BackendOptions backendOptions;
 
     @Override
     public Integer call() throws Exception {
         codecOptions.checkName();
         localLayers.checkSign();
+        guard.check();
         generation.sampling();
+        if (spares < 0) {
+            throw new IllegalArgumentException("--spares must be 0 or more, got " + spares);
+        }
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel loaded = model.open();
              Backend backend = backendOptions.openCpu()) {
@@ -71,18 +83,18 @@ final class SwarmCommand implements Callable<Integer> {
             List<NodeProcess> started = new ArrayList<>();
             try {
                 InMemoryDirectory directory = new InMemoryDirectory();
-                for (int i = 0; i < split.size(); i++) {
-                    NodeProcess node = NodeProcess.start(nodeArguments(i, split.get(i), workDirectory),
+                for (int i = 0; i < split.size() + spares; i++) {
+                    NodeProcess node = NodeProcess.start(nodeArguments(i, split.get(i % split.size()), workDirectory),
                             workDirectory.resolve("node-" + (i + 1) + ".log"), NODE_START_TIMEOUT);
                     started.add(node);
                     directory.announce(new NodeRecord(node.ready().address(), node.ready().model(), node.ready().layers()));
-                    err.printf("node %d: pid %d, layers %s, %s%n", i + 1, node.pid(), node.ready().layers(),
-                            node.ready().address().describe());
+                    err.printf("node %d: pid %d, layers %s, %s%s%n", i + 1, node.pid(), node.ready().layers(),
+                            node.ready().address().describe(), i < split.size() ? "" : " (spare)");
                 }
                 err.flush();
                 var peers = directory.nodesServing(modelId).stream().map(NodeRecord::address).toList();
                 RemoteGeneration.run(loaded, modelId, peers, chosenCodec, Duration.ofSeconds(120), generation, localLayers,
-                        backend, spec.commandLine().getOut(), err);
+                        guard, backend, spec.commandLine().getOut(), err);
             } finally {
                 stopAll(started, err);
                 deleteQuietly(workDirectory);

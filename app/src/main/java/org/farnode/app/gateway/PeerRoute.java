@@ -26,6 +26,7 @@ import org.farnode.app.shard.LayerRange;
 public final class PeerRoute implements AutoCloseable {
     /** Picks among equivalent peers; shared by every route of this process (SecureRandom is thread-safe). */
     private static final RandomGenerator CHOICE = new SecureRandom();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerRoute.class);
     private final List<PeerClient> clients;
     /** The hops in layer order; each keeps the peers that serve its layers and the route did not pick, to fail over to. */
     private final List<FailoverStage> hops;
@@ -57,6 +58,12 @@ public final class PeerRoute implements AutoCloseable {
         return open(peers, model, layers, codec, timeout, CHOICE);
     }
 
+    /** As {@link #open(List, ModelId, LayerRange, HiddenStateCodec, Duration)}, each hop guarding against its node under {@code policy}. */
+    public static PeerRoute open(List<PeerAddress> peers, ModelId model, LayerRange layers, HiddenStateCodec codec,
+                                 Duration timeout, HopPolicy policy) {
+        return open(peers, model, layers, codec, timeout, CHOICE, policy);
+    }
+
     /**
      * As {@link #open(List, ModelId, LayerRange, HiddenStateCodec, Duration)}, with {@code choice}
      * picking among peers that serve the same layers (a seeded generator makes the choice
@@ -64,9 +71,22 @@ public final class PeerRoute implements AutoCloseable {
      */
     public static PeerRoute open(List<PeerAddress> peers, ModelId model, LayerRange layers, HiddenStateCodec codec,
                                  Duration timeout, RandomGenerator choice) {
+        return open(peers, model, layers, codec, timeout, choice, HopPolicy.standard());
+    }
+
+    /**
+     * As {@link #open(List, ModelId, LayerRange, HiddenStateCodec, Duration, RandomGenerator)}, each
+     * hop guarding against its node under {@code policy}; peers the policy's bans name are left out.
+     */
+    public static PeerRoute open(List<PeerAddress> peers, ModelId model, LayerRange layers, HiddenStateCodec codec,
+                                 Duration timeout, RandomGenerator choice, HopPolicy policy) {
         List<PeerClient> clients = new ArrayList<>();
         try {
             for (PeerAddress peer : peers) {
+                if (policy.bans().isBanned(peer.nodeId())) {
+                    LOG.warn("leaving out {}: banned for results other nodes outvoted", peer.describe());
+                    continue;
+                }
                 clients.add(PeerClient.connect(peer, model, timeout));
             }
             List<NodeRecord> records = clients.stream()
@@ -88,7 +108,7 @@ public final class PeerRoute implements AutoCloseable {
                     List<PeerClient> spares = kept.stream()
                             .filter(c -> !used.contains(c) && c.layers().equals(client.layers()))
                             .toList();
-                    hops.add(new FailoverStage(client.openSession(codec), spares));
+                    hops.add(new FailoverStage(client.openSession(codec), spares, policy));
                 }
             } catch (RuntimeException e) {
                 opened.close();

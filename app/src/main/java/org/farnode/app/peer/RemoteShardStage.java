@@ -75,8 +75,9 @@ public final class RemoteShardStage implements EncodedStage {
         return peer.requestAsync(request).thenApply(reply -> {
             if (!(reply instanceof ForwardResult result) || result.startPosition() != startPosition
                     || result.positions() != windowPositions || result.codecId() != codec.id()) {
+                // Not an error the node reported but a node that cannot be trusted with the session: no code, as for a lost one.
                 throw new PeerException(peer.describe() + " answered a window of " + windowPositions + " positions from "
-                        + startPosition + " with " + reply, ErrorCode.MALFORMED_FRAME);
+                        + startPosition + " with " + reply, (ErrorCode) null);
             }
             synchronized (counts) {
                 bytesReceived += MessageCodec.frameSize(reply);

@@ -88,35 +88,73 @@ class SwarmCommandIT {
     }
 
     @Test
-    void killingTheNodeProcessOfAHopMidGenerationLeavesTheTextExactlyTheReference() throws Exception {
-        try (NodeProcess first = startNode("0:2", "f1"); NodeProcess middle = startNode("2:4", "f2");
-             NodeProcess spare = startNode("2:4", "f3"); NodeProcess last = startNode("4:5", "f4")) {
-            Process gateway = new ProcessBuilder(FarProcess.launcher().toString(), "gateway", "--model", Stories260K.gguf().toString(),
-                    "--peer", first.ready().address().toString(), "--peer", middle.ready().address().toString(),
-                    "--peer", spare.ready().address().toString(), "--peer", last.ready().address().toString(),
-                    "--prompt", "", "--max-tokens", "256", "--temperature", "0", "--timeout", "30").start();
-            gateway.getOutputStream().close();
-            var stderr = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> new String(FarProcess.readAll(gateway.getErrorStream()), java.nio.charset.StandardCharsets.UTF_8));
-            java.io.Reader out = new java.io.InputStreamReader(gateway.getInputStream(), java.nio.charset.StandardCharsets.UTF_8);
-            StringBuilder text = new StringBuilder();
-            NodeProcess killed = null;
-            for (int c = out.read(); c != -1; c = out.read()) {
-                text.append((char) c);
-                if (killed == null && text.length() == 60) {
-                    // The route took one of the two [2, 4) nodes at random: kill the one holding the session.
-                    killed = java.nio.file.Files.readString(middle.log()).contains("opened") ? middle : spare;
-                    killed.kill();
-                }
+    void killingTheNodeProcessOfAHopMidGenerationInASwarmWithASpareLeavesTheTextExactlyTheReference() throws Exception {
+        Process swarm = new ProcessBuilder(FarProcess.launcher().toString(), "swarm", "--model", Stories260K.gguf().toString(),
+                "--nodes", "3", "--spares", "1", "--prompt", "", "--max-tokens", "256", "--temperature", "0").start();
+        swarm.getOutputStream().close();
+        StringBuffer err = new StringBuffer();
+        Thread errReader = Thread.ofVirtual().start(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(swarm.getErrorStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                lines.lines().forEach(line -> err.append(line).append('\n'));
+            } catch (java.io.IOException e) {
+                err.append("(stderr unreadable: ").append(e).append(")\n");
             }
-            assertThat(gateway.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
-            String err = stderr.join();
-            assertThat(gateway.exitValue()).as(err).isZero();
-            assertThat(killed).as("a node was killed mid-generation").isNotNull();
-            assertThat(killed.isAlive()).isFalse();
-            assertThat(text.toString()).as(err).isEqualTo(Stories260K.greedyText256());
-            assertThat(err).contains("lost node " + killed.ready().address().nodeId().substring(0, 12))
-                    .contains("continuing on node " + (killed == middle ? spare : middle).ready().address().nodeId().substring(0, 12));
+        });
+        java.io.Reader out = new java.io.InputStreamReader(swarm.getInputStream(), java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder();
+        SwarmNode killed = null;
+        for (int c = out.read(); c != -1; c = out.read()) {
+            text.append((char) c);
+            if (killed == null && text.length() == 60) {
+                Matcher spare = Pattern.compile("layers (\\[\\d+, \\d+\\)), node [0-9a-f]{12} at \\S+ \\(spare\\)")
+                        .matcher(err);
+                assertThat(spare.find()).as(err.toString()).isTrue();
+                killed = holderOfHop(err.toString(), spare.group(1)); // the hop that has a spare
+                ProcessHandle.of(killed.pid()).orElseThrow().destroyForcibly(); // SIGKILL: no goodbye to the gateway
+            }
+        }
+        assertThat(swarm.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        errReader.join();
+        assertThat(swarm.exitValue()).as(err.toString()).isZero();
+        assertThat(killed).as("a node was killed mid-generation").isNotNull();
+        assertThat(text.toString()).as(err.toString()).isEqualTo(Stories260K.greedyText256());
+        assertThat(err.toString()).contains("(spare)").contains("left node " + killed.nodeId().substring(0, 12))
+                .containsPattern("continuing on node [0-9a-f]{12}");
+    }
+
+    /** A node of a {@code far swarm} as its stderr lists it. */
+    private record SwarmNode(long pid, String nodeId) {
+    }
+
+    /** The node the route put on {@code layers}, from the swarm's "node N: pid P, layers L, node ID at ..." and "route:" lines. */
+    private static SwarmNode holderOfHop(String stderr, String layers) {
+        Matcher route = Pattern.compile("^route: hop \\d+, layers " + Pattern.quote(layers) + ", node ([0-9a-f]{12})",
+                Pattern.MULTILINE).matcher(stderr);
+        assertThat(route.find()).as(stderr).isTrue();
+        Matcher node = Pattern.compile("^node \\d+: pid (\\d+), layers " + Pattern.quote(layers) + ", node (" + route.group(1)
+                + "[0-9a-f]*)", Pattern.MULTILINE).matcher(stderr);
+        assertThat(node.find()).as(stderr).isTrue();
+        return new SwarmNode(Long.parseLong(node.group(1)), node.group(2));
+    }
+
+    @Test
+    void aNodeStartedWithFaultCorruptIsOutvotedBannedAndTheGatewaysTextIsTheReference() throws Exception {
+        try (NodeProcess first = startNode("0:5", "v1", "--fault", "corrupt", "--fault-after", "40");
+             NodeProcess second = startNode("0:5", "v2"); NodeProcess third = startNode("0:5", "v3")) {
+            FarProcess.Outcome run = FarProcess.run("gateway", "--model", Stories260K.gguf().toString(),
+                    "--peer", first.ready().address().toString(), "--peer", second.ready().address().toString(),
+                    "--peer", third.ready().address().toString(), "--verify-fraction", "1",
+                    "--prompt", "", "--max-tokens", "256", "--temperature", "0");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stdout()).isEqualTo(Stories260K.greedyText256());
+            String faulty = first.ready().address().nodeId().substring(0, 12);
+            boolean routedThroughIt = run.stderr().contains("route: hop 1, layers [0, 5), node " + faulty);
+            boolean checkedByIt = run.stderr().contains("spares " + faulty);
+            assertThat(routedThroughIt || checkedByIt).as(run.stderr()).isTrue();
+            assertThat(run.stderr()).contains("banned node " + faulty)
+                    .containsPattern("hop 1: \\d+ windows checked against a second node, [1-9]\\d* disagreed, 1 nodes banned");
+            assertThat(java.nio.file.Files.readString(first.log())).contains("test mode: this node misbehaves on purpose: corrupt");
         }
     }
 
@@ -159,9 +197,11 @@ class SwarmCommandIT {
         }
     }
 
-    private NodeProcess startNode(String layers, String name) throws Exception {
-        return NodeProcess.start(List.of("--model", Stories260K.gguf().toString(), "--layers", layers, "--host", "127.0.0.1",
-                "--port", "0", "--data-dir", work.resolve(name).toString(), "--stop-on-stdin-close", "--threads", "1"),
-                work.resolve(name + ".log"), Duration.ofSeconds(60));
+    private NodeProcess startNode(String layers, String name, String... more) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("--model", Stories260K.gguf().toString(), "--layers", layers,
+                "--host", "127.0.0.1", "--port", "0", "--data-dir", work.resolve(name).toString(), "--stop-on-stdin-close",
+                "--threads", "1"));
+        arguments.addAll(List.of(more));
+        return NodeProcess.start(arguments, work.resolve(name + ".log"), Duration.ofSeconds(60));
     }
 }
