@@ -38,6 +38,9 @@ final class BenchVerifyCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "64", description = "Tokens generated per trial (default: ${DEFAULT-VALUE}).")
     int tokens;
 
+    @Option(names = "--seed", defaultValue = "2026", description = "Seed of the trials' draws (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--codec", defaultValue = "fp16", description = "Codec of the windows (default: ${DEFAULT-VALUE}).")
     String codecName;
 
@@ -66,11 +69,12 @@ final class BenchVerifyCommand implements Callable<Integer> {
             out.println("| verification fraction | caught within " + tokens + " steps | step caught at: mean | median | max "
                     + "| expected mean 1/(rate × fraction) | texts equal to an honest route's |");
             out.println("| --- | --- | --- | --- | --- | --- | --- |");
+            java.util.SplittableRandom seeds = new java.util.SplittableRandom(seed);
             for (double fraction : fractions) {
                 List<Integer> caught = new ArrayList<>();
                 int honest = 0;
                 for (int t = 0; t < trials; t++) {
-                    VerificationTrials.Trial trial = bench.run(fraction, faultRate, 1000L * t + 1);
+                    VerificationTrials.Trial trial = bench.run(fraction, faultRate, seeds.nextLong());
                     if (trial.caughtAtStep() > 0) {
                         caught.add(trial.caughtAtStep());
                     }

@@ -84,8 +84,11 @@ public final class FailoverStage implements EncodedStage {
         boolean settled;
     }
 
-    /** How many windows this hop checked, how many of those disagreed, and how many nodes were outvoted and banned. */
-    public record CheckCounts(int checked, int disagreed, int banned) {
+    /**
+     * How many windows this hop checked, how many of those disagreed, how many nodes were outvoted
+     * and banned, and the largest relative difference among the results that agreed.
+     */
+    public record CheckCounts(int checked, int disagreed, int banned, double largestAgreedDifference) {
     }
 
     private final LayerRange layers;
@@ -107,6 +110,7 @@ public final class FailoverStage implements EncodedStage {
     private int checked;
     private int disagreed;
     private int banned;
+    private double largestAgreedDifference;
     private boolean warnedNoSpareForStall;
 
     /** {@code first}'s session, with {@code spares} to take over, under the {@linkplain HopPolicy#standard standard policy}. */
@@ -159,7 +163,7 @@ public final class FailoverStage implements EncodedStage {
 
     /** What verification found on this hop so far. */
     public synchronized CheckCounts checks() {
-        return new CheckCounts(checked, disagreed, banned);
+        return new CheckCounts(checked, disagreed, banned, largestAgreedDifference);
     }
 
     /** The session's codec: what its windows travel in (the same on every node of the hop). */
@@ -344,6 +348,7 @@ public final class FailoverStage implements EncodedStage {
                 check.second.output());
         checked++;
         if (difference <= policy.verification().tolerance()) {
+            largestAgreedDifference = Math.max(largestAgreedDifference, difference);
             check.settled = true;
             return true;
         }
