@@ -53,6 +53,18 @@ public final class ProcessMemory {
     }
 
     /**
+     * Whether this JVM's heap has a fixed size that was touched at start ({@code -Xms} equal to
+     * {@code -Xmx}, and {@code -XX:+AlwaysPreTouch}). Only then does its resident memory stay flat
+     * under a steady load: otherwise it grows for minutes as the collector enlarges the heap
+     * towards its maximum (a quarter of the machine's memory by default), which is no leak.
+     */
+    public static boolean heapFixedAndPreTouched() {
+        var flags = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        return flags.getVMOption("InitialHeapSize").getValue().equals(flags.getVMOption("MaxHeapSize").getValue())
+                && Boolean.parseBoolean(flags.getVMOption("AlwaysPreTouch").getValue());
+    }
+
+    /**
      * This JVM's heap in use just after its most recent garbage collection (of any generation),
      * or the heap in use now when none has run yet. Unlike the heap in use at an arbitrary moment,
      * it does not count the garbage made since that collection.

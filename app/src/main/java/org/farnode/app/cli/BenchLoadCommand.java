@@ -126,7 +126,11 @@ final class BenchLoadCommand implements Callable<Integer> {
                     throw new IllegalStateException("the warm-up session failed, so the load test did not start: " + e.getMessage(), e);
                 }
                 LoadReport.Settings settings = new LoadReport.Settings(loaded.path().getFileName().toString(), split, sessions,
-                        minutes, tokensPerSession, sampleSeconds, codec.name(), temperature, seed, WARM_UP_SHARE * minutes * 60);
+                        minutes, tokensPerSession, sampleSeconds, codec.name(), temperature, seed, WARM_UP_SHARE * minutes * 60,
+                        ProcessMemory.heapFixedAndPreTouched());
+                if (!settings.heapFixed()) {
+                    err.println("far: note: " + LoadReportText.HEAP_NOT_FIXED);
+                }
                 LoadReport report = new LoadRun(load, started, settings, out).run();
                 LoadReportText.print(report, out);
                 if (json != null) {

@@ -22,9 +22,12 @@ record LoadReport(Settings settings, List<String> processes, List<LoadSample> sa
                   long sessionsCutShort, long tokens,
                   LatencyHistogram timePerToken, LatencyHistogram timeToFirstToken, SessionErrors errors) {
 
-    /** The run's settings, as the command line gave them (with the layers each node served). */
+    /**
+     * The run's settings, as the command line gave them, with the layers each node served and
+     * whether the heaps were fixed and touched at start ({@link org.farnode.app.bench.ProcessMemory#heapFixedAndPreTouched}).
+     */
     record Settings(String model, List<LayerRange> nodeLayers, int sessions, double minutes, int tokensPerSession,
-                    double sampleSeconds, String codec, float temperature, long seed, double warmUpSeconds) {
+                    double sampleSeconds, String codec, float temperature, long seed, double warmUpSeconds, boolean heapFixed) {
     }
 
     LoadReport {

@@ -56,7 +56,8 @@ final class LoadReportJson {
         node.put("model", settings.model()).put("nodes", settings.nodeLayers().size()).put("sessions", settings.sessions())
                 .put("minutes", settings.minutes()).put("tokensPerSession", settings.tokensPerSession())
                 .put("sampleSeconds", settings.sampleSeconds()).put("codec", settings.codec()).put("temperature", settings.temperature())
-                .put("seed", settings.seed()).put("warmUpSeconds", settings.warmUpSeconds());
+                .put("seed", settings.seed()).put("warmUpSeconds", settings.warmUpSeconds())
+                .put("heapFixedAndPreTouched", settings.heapFixed());
         ArrayNode layers = node.putArray("nodeLayers");
         settings.nodeLayers().forEach(range -> layers.addObject().put("start", range.start()).put("end", range.end()));
     }

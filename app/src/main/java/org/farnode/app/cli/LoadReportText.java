@@ -10,6 +10,11 @@ final class LoadReportText {
     /** Distinct error messages printed; the JSON report keeps all that were kept. */
     static final int ERRORS_PRINTED = 5;
 
+    /** Why resident memory may grow without a leak, and how to run so that it does not. */
+    static final String HEAP_NOT_FIXED = "the heaps are not fixed and touched at start, so resident memory also grows as the collector "
+            + "enlarges them, which is no leak; for a soak run with FAR_JAVA_OPTS=\"-Xms512m -Xmx512m -XX:+AlwaysPreTouch\" "
+            + "(the nodes get the same options)";
+
     private LoadReportText() {
     }
 
@@ -48,6 +53,9 @@ final class LoadReportText {
         out.printf("memory          %s: resident memory from the first sample after the warm-up to the last; flat means grown by "
                         + "at most %.0f%% or %s MiB, whichever is more%n", flat.get() ? "flat" : "GREW",
                 100 * MemoryTrend.ALLOWED_GROWTH_SHARE, MemoryTrend.ALLOWED_GROWTH_FLOOR_BYTES >> 20);
+        if (!report.settings().heapFixed()) {
+            out.printf("  note: %s%n", HEAP_NOT_FIXED);
+        }
         for (MemoryTrend trend : report.trends()) {
             out.printf("  %-13s %s at %.0f s -> %s at %.0f s: %+.1f MiB (%+.1f%%), %s%n", trend.process(),
                     mebibytes(trend.from().bytes()), trend.from().seconds(), mebibytes(trend.to().bytes()), trend.to().seconds(),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class LoadReportTest {
     private static final long MIB = 1 << 20;
     private static final LoadReport.Settings SETTINGS = new LoadReport.Settings("model.gguf",
-            List.of(new LayerRange(0, 3), new LayerRange(3, 5)), 32, 10, 128, 30, "fp32", 0.8f, 1, 120);
+            List.of(new LayerRange(0, 3), new LayerRange(3, 5)), 32, 10, 128, 30, "fp32", 0.8f, 1, 120, true);
 
     @Test
     void flatMemoryAndNoErrorsExitWithZero() throws Exception {
@@ -27,7 +27,8 @@ class LoadReportTest {
         assertThat(report.memoryFlat()).hasValue(true);
         assertThat(BenchLoadCommand.exitCode(report)).isZero();
         assertThat(text(report)).contains("errors          0\n").contains("memory          flat:")
-                .contains("  node 1        400.0 MiB at 120 s -> 405.0 MiB at 600 s: +5.0 MiB (+1.3%), flat");
+                .contains("  node 1        400.0 MiB at 120 s -> 405.0 MiB at 600 s: +5.0 MiB (+1.3%), flat")
+                .doesNotContain("note:");
         JsonNode json = new ObjectMapper().readTree(LoadReportJson.write(report));
         assertThat(json.path("memory").path("flat").asBoolean()).isTrue();
         assertThat(json.path("samples")).hasSize(4);
@@ -42,6 +43,19 @@ class LoadReportTest {
         assertThat(BenchLoadCommand.exitCode(report)).isEqualTo(2);
         assertThat(text(report)).contains("memory          GREW:").contains("+80.0 MiB (+20.0%), GREW");
         assertThat(new ObjectMapper().readTree(LoadReportJson.write(report)).path("memory").path("flat").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void withoutAFixedHeapTheReportSaysThatGrowthMayBeTheCollectorsAndHowToRunInstead() throws Exception {
+        LoadReport.Settings unfixed = new LoadReport.Settings("model.gguf", SETTINGS.nodeLayers(), 32, 10, 128, 30, "fp32", 0.8f, 1,
+                120, false);
+        LoadReport grown = report(new SessionErrors(), 400 * MIB, 480 * MIB);
+        LoadReport report = new LoadReport(unfixed, grown.processes(), grown.samples(), 600, 10, 32, 3000, histogram(), histogram(),
+                new SessionErrors());
+        assertThat(text(report)).contains("  note: the heaps are not fixed and touched at start, so resident memory also grows as the "
+                + "collector enlarges them, which is no leak; for a soak run with FAR_JAVA_OPTS=\"-Xms512m -Xmx512m -XX:+AlwaysPreTouch\"");
+        assertThat(new ObjectMapper().readTree(LoadReportJson.write(report)).path("settings").path("heapFixedAndPreTouched").asBoolean(true))
+                .isFalse();
     }
 
     @Test
