@@ -102,8 +102,8 @@ public final class SoakSessions {
         }
     }
 
-    /** Starts no more sessions; those running finish. */
-    public void stopStarting() {
+    /** Ends the run now: no session starts, and those running stop after their next token, as at the deadline. */
+    public void stopNow() {
         deadlineNanos = System.nanoTime();
     }
 

@@ -59,14 +59,16 @@ final class LoadRun {
                 load.timeToFirstToken(), load.errors());
     }
 
-    /** Counts a node that exited as an error and starts no more sessions (those running fail on their own); returns whether one did. */
+    /** Counts a node that exited as an error and ends the run (sessions through it fail on their own); returns whether one did. */
     private boolean checkNodes() {
         for (int i = 0; i < nodes.size(); i++) {
             NodeProcess node = nodes.get(i);
             if (!node.isAlive()) {
-                load.errors().add("node " + (i + 1) + " (pid " + node.pid() + ") exited during the run; its log: " + node.log());
-                load.stopStarting();
-                out.printf("node %d exited: no more sessions start%n", i + 1);
+                // the log's directory is deleted when the command ends, so its end goes into the message
+                load.errors().add("node " + (i + 1) + " (pid " + node.pid() + ") exited during the run; its log ends with: "
+                        + node.logTail());
+                load.stopNow();
+                out.printf("node %d exited: the run ends%n", i + 1);
                 return true;
             }
         }

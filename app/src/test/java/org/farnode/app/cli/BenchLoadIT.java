@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.farnode.app.testing.FarProcess;
@@ -82,6 +88,45 @@ class BenchLoadIT {
                     .as("node process %s is gone", pids.group(1)).isFalse();
         }
         assertThat(nodes).isEqualTo(2);
+    }
+
+    @Test
+    void aNodeKilledDuringTheRunEndsItWithErrorsAndExitCodeOne() throws Exception {
+        List<String> command = new ArrayList<>(List.of(FarProcess.launcher().toString(), "bench", "load", "--model",
+                Stories260K.gguf().toString(), "--nodes", "2", "--sessions", "4", "--minutes", "1", "--sample-seconds", "1"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("FAR_NO_BUILD", "1");
+        Process run = builder.start();
+        run.getOutputStream().close();
+        CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> FarProcess.readAll(run.getErrorStream()));
+        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder stdout = new StringBuilder();
+        // kill node 2 once the measured run has generated tokens: a progress line "time tokens ..." with tokens above 0
+        Pattern progress = Pattern.compile("^\\s+[0-9.]+\\s+([1-9]\\d*) .*");
+        String line;
+        while ((line = out.readLine()) != null) {
+            stdout.append(line).append('\n');
+            if (progress.matcher(line).matches()) {
+                break;
+            }
+        }
+        assertThat(line).as("a progress line with tokens; so far:\n" + stdout).isNotNull();
+        // the launcher execs the JVM, so the node processes are its children; node 2 serves layers 3:5
+        long node2 = ProcessHandle.of(run.pid()).orElseThrow().children()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("--layers 3:5")).orElse(false))
+                .findFirst().orElseThrow().pid();
+        ProcessHandle.of(node2).orElseThrow().destroyForcibly();
+        CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> out.lines().reduce("", (a, b) -> a + b + "\n"));
+        assertThat(run.waitFor(3, TimeUnit.MINUTES)).as("far bench load ends after its node was killed").isTrue();
+        String report = stdout + rest.join();
+        String errors = new String(stderr.join(), StandardCharsets.UTF_8);
+        assertThat(run.exitValue()).as(report + errors).isEqualTo(1);
+        assertThat(report).contains("node 2 exited: the run ends").containsPattern("errors          [1-9]\\d*\n")
+                .containsPattern("node 2 \\(pid " + node2 + "\\) exited during the run; its log ends with: ");
+        // the run ended at once, not after its minute
+        Matcher tokens = Pattern.compile("tokens          \\d+ in ([0-9.]+) s").matcher(report);
+        assertThat(tokens.find()).as(report).isTrue();
+        assertThat(Double.parseDouble(tokens.group(1))).isLessThan(40);
     }
 
     @Test
