@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
  * {@code far bench}: prefill and decode speed of a model on this machine, next to the decode
  * limit that memory bandwidth sets (every decoded token reads every weight once).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCodecCommand.class, BenchWanCommand.class, BenchVerifyCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = {BenchCodecCommand.class, BenchWanCommand.class, BenchVerifyCommand.class, BenchLoadCommand.class},
         description = "Measure prefill and decode tokens/s and compare decode with the memory-bandwidth limit.")
 final class BenchCommand implements Callable<Integer> {
 

@@ -111,6 +111,11 @@ public final class NodeProcess implements AutoCloseable {
         return log;
     }
 
+    /** The last lines of the node's log, joined by " | " (the log lives in a directory its launcher may delete). */
+    public String logTail() {
+        return tail(log);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
