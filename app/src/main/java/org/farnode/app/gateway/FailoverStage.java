@@ -12,22 +12,31 @@ import org.farnode.app.peer.EncodedStage;
 import org.farnode.app.peer.PeerClient;
 import org.farnode.app.peer.PeerException;
 import org.farnode.app.peer.RemoteShardStage;
+import org.farnode.app.protocol.ErrorCode;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.app.shard.LayerRange;
 import org.farnode.app.shard.Windows;
 
 /**
  * One hop of the route that outlives its node: a session on a remote node, and spare peers that
- * serve the same layers. When the node is gone (its connection drops, or a request fails without
- * an error reply from it), the stage opens a session on the next spare, replays the windows the
- * lost node had accepted and still held in its cache, and sends again the windows that were in
- * flight, in their order. The new node's cache then holds what the lost one held, computed from
- * the same bytes in the same windows, so generation goes on with the same tokens.
+ * serve the same layers. When the node is gone (its connection drops, a request fails without
+ * an error reply from it, or it says it is leaving), the stage opens a session on the next spare,
+ * replays the windows the lost node had accepted and still held in its cache, and sends again the
+ * windows that were in flight, in their order. The new node's cache then holds what the lost one
+ * held, computed from the same bytes in the same windows, so generation goes on with the same
+ * tokens. When the node is there but has wiped the session ({@code SESSION_EXPIRED}: idle too long,
+ * or evicted to make room for another session), the stage does the same on that node first, and
+ * on the spares if it refuses.
  *
  * <p>The stage keeps, in the session's codec, every window its node accepted since the positions
  * were last forgotten (the payload bytes as sent, so a replay needs no encoding again): the price
- * is the route's input to this hop for the whole context. A node that answers with an error is not
- * gone and its error is passed on; a stalled node is not detected here beyond the peer timeout.
+ * is the route's input to this hop for the whole context. A node that answers with any other error
+ * is not gone and its error is passed on; a stalled node is not detected here beyond the peer
+ * timeout.
+ *
+ * <p>A window's failure arrives on the network thread of its node's connection; the stage takes
+ * over on a thread of its own, since reopening the session on the same node waits for replies
+ * that only that network thread can read.
  */
 public final class FailoverStage implements EncodedStage {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FailoverStage.class);
@@ -56,6 +65,8 @@ public final class FailoverStage implements EncodedStage {
     private final List<Pending> inFlight = new ArrayList<>();
     private final List<RemoteShardStage> lost = new ArrayList<>();
     private RemoteShardStage current;
+    /** The session a takeover is under way from, so that the failures of its other windows start no second one. */
+    private RemoteShardStage leaving;
     /** Positions the current node holds, as far as the gateway has told it. */
     private int cached;
 
@@ -86,7 +97,7 @@ public final class FailoverStage implements EncodedStage {
         return current;
     }
 
-    /** The sessions whose nodes were lost, oldest first. */
+    /** The sessions this hop lost (their node gone, or their cache wiped), oldest first. */
     public synchronized List<RemoteShardStage> lost() {
         return List.copyOf(lost);
     }
@@ -128,7 +139,7 @@ public final class FailoverStage implements EncodedStage {
         try {
             current.truncate(length);
         } catch (PeerException e) {
-            if (!gone(e)) {
+            if (!recoverable(e)) {
                 throw e;
             }
             if (!failOver(e)) { // the replay ends with the new node truncated to the same length
@@ -155,8 +166,11 @@ public final class FailoverStage implements EncodedStage {
             if (stage != current || !inFlight.contains(pending)) {
                 return; // sent again to the node that took over
             }
-            if (error != null && gone(error)) {
-                failOver(error);
+            if (error != null && recoverable(error)) {
+                if (leaving != stage) {
+                    leaving = stage;
+                    Thread.ofVirtual().name("failover " + layers).start(() -> takeOverFrom(stage, error));
+                }
                 return;
             }
             inFlight.remove(pending);
@@ -184,38 +198,69 @@ public final class FailoverStage implements EncodedStage {
         cached = Math.min(cached, length);
     }
 
+    private synchronized void takeOverFrom(RemoteShardStage stage, Throwable cause) {
+        if (stage != current) {
+            return; // a truncation took over meanwhile
+        }
+        try {
+            failOver(cause);
+        } catch (RuntimeException e) { // no window may wait for ever
+            List<Pending> failed = List.copyOf(inFlight);
+            inFlight.clear();
+            failed.forEach(p -> p.result.completeExceptionally(e));
+        }
+    }
+
     /**
-     * Called under the lock when the current node is gone: moves the session to the next spare
-     * that takes it, replays what the lost node held, and sends the windows in flight again; with no
-     * spare left, fails them and returns false.
+     * Called under the lock when the current session is lost: moves it to the next node that
+     * takes it (the same node first when only the session was wiped, then the spares), replays
+     * what the lost session held, and sends the windows in flight again; with no node left, fails
+     * them and returns false.
      */
     private boolean failOver(Throwable cause) {
+        boolean sameNodeFirst = wiped(cause);
         while (true) {
-            PeerClient spare = spares.poll();
-            if (spare == null) {
+            PeerClient next = sameNodeFirst ? current.peer() : spares.poll();
+            sameNodeFirst = false;
+            if (next == null) {
                 PeerException failure = new PeerException("layers " + layers + " are lost and no spare peer is left", unwrap(cause));
                 List<Pending> failed = List.copyOf(inFlight);
                 inFlight.clear();
                 failed.forEach(p -> p.result.completeExceptionally(failure));
                 return false;
             }
+            RemoteShardStage opened = null;
             try {
-                RemoteShardStage next = spare.openSession(codec);
-                replay(next);
-                LOG.warn("lost {} (layers {}): {}; continuing on {} after replaying what it held", current.peer().describe(),
-                        layers, unwrap(cause).getMessage(), spare.describe());
+                opened = next.openSession(codec);
+                replay(opened);
+                if (next == current.peer()) {
+                    LOG.warn("{} wiped the session: {}; continuing in a new session on the same node after replaying what it held",
+                            next.describe(), unwrap(cause).getMessage());
+                } else {
+                    LOG.warn("lost {}: {}; continuing on {} after replaying what it held", current.peer().describe(),
+                            unwrap(cause).getMessage(), next.describe());
+                }
                 lost.add(current);
-                current = next;
+                current = opened;
                 for (Pending pending : List.copyOf(inFlight)) {
-                    send(pending, next); // a failure here fails over again, and the rest go to a lost node and are ignored
+                    send(pending, opened); // a failure here fails over again, and the rest go to a lost node and are ignored
                 }
                 return true;
             } catch (PeerException e) {
-                if (!gone(e)) {
-                    throw e;
+                if (opened != null && !gone(e)) {
+                    closeQuietly(opened); // it refused the replay: free what it holds of it
                 }
+                LOG.warn("{} could not take over layers {}: {}", next.describe(), layers, e.getMessage());
                 cause = e;
             }
+        }
+    }
+
+    private static void closeQuietly(RemoteShardStage stage) {
+        try {
+            stage.close();
+        } catch (PeerException ignored) {
+            // the node wipes it with the connection, or when it expires
         }
     }
 
@@ -232,9 +277,22 @@ public final class FailoverStage implements EncodedStage {
         }
     }
 
-    /** Whether {@code error} says the node is gone (no error reply from it: a lost connection, or no answer in time). */
+    /** Whether the hop can go on after {@code error}, in a new session: the node is gone, or it wiped the session. */
+    private static boolean recoverable(Throwable error) {
+        return gone(error) || wiped(error);
+    }
+
+    /**
+     * Whether {@code error} says the node is gone: no error reply from it (a lost connection, no
+     * answer in time), or its word that it is leaving.
+     */
     private static boolean gone(Throwable error) {
-        return unwrap(error) instanceof PeerException e && e.code() == null;
+        return unwrap(error) instanceof PeerException e && (e.code() == null || e.code() == ErrorCode.NODE_LEAVING);
+    }
+
+    /** Whether {@code error} says the node wiped the session's cache (idle too long, or evicted), the node itself being there. */
+    private static boolean wiped(Throwable error) {
+        return unwrap(error) instanceof PeerException e && e.code() == ErrorCode.SESSION_EXPIRED;
     }
 
     private static Throwable unwrap(Throwable error) {
