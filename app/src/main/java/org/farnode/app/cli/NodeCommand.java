@@ -26,8 +26,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code far node}: serves a layer range of a model to gateways until stopped. */
 @Command(name = "node", mixinStandardHelpOptions = true,
-        description = "Serve a range of a model's layers to gateways over TLS until stopped (Ctrl-C or SIGTERM).")
+        description = "Serve a range of a model's layers to gateways over TLS until stopped (Ctrl-C or SIGTERM), "
+                + "then leave gracefully: finish the windows taken, tell the gateways, close.")
 final class NodeCommand implements Callable<Integer> {
+    /**
+     * How long a stopping node may spend finishing the windows it has taken before it tells its
+     * gateways it is leaving: a few seconds cover a long prompt on a slow node, and stay well inside
+     * the time service managers give a process between SIGTERM and SIGKILL (10 s or more).
+     */
+    private static final Duration LEAVE_GRACE = Duration.ofSeconds(5);
 
     @Spec
     CommandSpec spec;
@@ -52,6 +59,11 @@ final class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--idle-timeout", defaultValue = "300", description = "Seconds after which an unused session is wiped (default: ${DEFAULT-VALUE}).")
     long idleSeconds;
+
+    @Option(names = "--evict-idle-after", defaultValue = "30",
+            description = "Seconds a session must have gone unused before it may be evicted to make room in the KV memory "
+                    + "for another session's window (default: ${DEFAULT-VALUE}).")
+    long evictableAfterSeconds;
 
     @Option(names = "--scm", paramLabel = "FILE",
             description = "SCM codebook (from far calibrate) to accept sessions in the SCM codecs (scm8, scm4, scm16) with.")
@@ -79,10 +91,13 @@ final class NodeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--idle-timeout must be at least 1 second, got " + idleSeconds);
         }
         fault.fault(); // refuses bad fault options before the model is read
+        if (evictableAfterSeconds < 0) {
+            throw new IllegalArgumentException("--evict-idle-after must be 0 or more seconds, got " + evictableAfterSeconds);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         NodeSettings settings = NodeSettings.defaults().withKvBudgetBytes(kvMemoryMb << 20)
-                .withIdleTimeout(Duration.ofSeconds(idleSeconds));
+                .withIdleTimeout(Duration.ofSeconds(idleSeconds)).withEvictableAfter(Duration.ofSeconds(evictableAfterSeconds));
         LoadedModel loaded = model.open();
         LayerRange range = LayerRange.parse(layers, loaded.config().blockCount());
         err.println("far node: hashing " + loaded.path() + " for its model id...");
@@ -110,7 +125,12 @@ final class NodeCommand implements Callable<Integer> {
         NodeServer server = NodeServer.start(service, identity, host, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            try { // the LEAVING event, printed by the listener above, says when leaving begins
+                err.println("far node: left: " + server.shutdownGracefully(LEAVE_GRACE).describe());
+            } catch (InterruptedException e) {
+                server.close();
+                err.println("far node: interrupted while leaving; closed at once");
+            }
             err.println("far node: stopped; served " + service.traffic());
             err.flush();
             backend.close();

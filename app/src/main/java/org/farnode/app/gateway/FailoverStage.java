@@ -25,11 +25,14 @@ import org.farnode.app.shard.Windows;
  * One hop of the route that outlives its node, and does not take its word for everything.
  *
  * <p><b>Failover.</b> When the node is gone (its connection drops, a request fails without an
- * error reply from it, or it stalls: no answer within the deadline its own measured speed sets,
- * see {@link StallPolicy}), the stage opens a session on another node serving the same layers,
+ * error reply from it, it says it is leaving, or it stalls: no answer within the deadline its own
+ * measured speed sets, see {@link StallPolicy}), the stage opens a session on another node serving the same layers,
  * replays every window the session still holds, in order, and takes the new node's answers for the
  * windows not yet answered. The new node's cache then holds what the lost one held, computed from
- * the same bytes in the same windows, so generation goes on with the same tokens.
+ * the same bytes in the same windows, so generation goes on with the same tokens. When the node is
+ * there but has wiped the session ({@code SESSION_EXPIRED}: idle too long, or evicted to make room
+ * for another session), the stage does the same in a new session on that node first, and on the
+ * other nodes if it refuses.
  *
  * <p><b>Verification.</b> A share of the windows ({@link VerificationPolicy}) is also computed by a
  * second node ({@link HopVerifier}); the window's result is released only when both agree within
@@ -214,7 +217,7 @@ public final class FailoverStage implements EncodedStage {
             try {
                 current.truncate(length);
             } catch (PeerException e) {
-                if (!gone(e) || !failOver(e, null)) { // the replay ends with the new node truncated to the same length
+                if (!recoverable(e) || !failOver(e, null)) { // the replay ends with the new node truncated to the same length
                     throw e;
                 }
             }
@@ -243,7 +246,7 @@ public final class FailoverStage implements EncodedStage {
             if (stage != current || window.answer != null || !history.contains(window)) {
                 return; // answered already by the node that took over
             }
-            if (error != null && gone(error)) {
+            if (error != null && recoverable(error)) {
                 failOver(error, null);
             } else if (error != null) {
                 history.remove(window); // refused: the node did not take the window
@@ -437,12 +440,16 @@ public final class FailoverStage implements EncodedStage {
      * no node left, fails them and returns false.
      */
     private boolean failOver(Throwable cause, PeerClient preferred) {
-        abandoned.add(current.peer());
+        PeerClient sameNode = current.peer();
+        boolean sameNodeFirst = wiped(cause) && usable(sameNode);
+        abandoned.add(sameNode);
         if (verifier.shadowNode() == preferred) {
             verifier.dropShadow(); // it serves the hop now: another node checks it
         }
         while (true) {
-            PeerClient next = preferred != null && usable(preferred) ? preferred : firstUsable(null, null);
+            PeerClient next = sameNodeFirst ? sameNode
+                    : preferred != null && usable(preferred) ? preferred : firstUsable(null, null);
+            sameNodeFirst = false;
             preferred = null;
             if (next == null) {
                 PeerException failure = new PeerException("layers " + layers + " are lost and no spare peer is left: "
@@ -453,8 +460,14 @@ public final class FailoverStage implements EncodedStage {
             try {
                 RemoteShardStage taking = next.openSession(codec);
                 replay(taking);
-                LOG.warn("left {}: {}; continuing on {} after replaying {} windows", current.peer().describe(),
-                        unwrap(cause).getMessage(), next.describe(), history.size());
+                if (next == sameNode) {
+                    abandoned.remove(sameNode);
+                    LOG.warn("{} wiped the session: {}; continuing in a new session on the same node after replaying {} windows",
+                            next.describe(), unwrap(cause).getMessage(), history.size());
+                } else {
+                    LOG.warn("left {}: {}; continuing on {} after replaying {} windows", sameNode.describe(),
+                            unwrap(cause).getMessage(), next.describe(), history.size());
+                }
                 lost.add(current);
                 RemoteShardStage old = current;
                 current = taking;
@@ -466,6 +479,7 @@ public final class FailoverStage implements EncodedStage {
                 return true;
             } catch (RuntimeException e) {
                 abandoned.add(next); // gone too, or refused the session: try the next
+                LOG.warn("{} could not take over layers {}: {}", next.describe(), layers, unwrap(e).getMessage());
                 cause = e;
             }
         }
@@ -550,9 +564,22 @@ public final class FailoverStage implements EncodedStage {
         }
     }
 
-    /** Whether {@code error} says the node is gone (no error reply from it: a lost connection, no answer in time, a reply that makes no sense). */
+    /** Whether the hop can go on after {@code error}, in a new session: the node is gone, or it wiped the session. */
+    private static boolean recoverable(Throwable error) {
+        return gone(error) || wiped(error);
+    }
+
+    /**
+     * Whether {@code error} says the node is gone: no error reply from it (a lost connection, no
+     * answer in time, a reply that makes no sense), or its word that it is leaving.
+     */
     private static boolean gone(Throwable error) {
-        return unwrap(error) instanceof PeerException e && e.code() == null;
+        return unwrap(error) instanceof PeerException e && (e.code() == null || e.code() == ErrorCode.NODE_LEAVING);
+    }
+
+    /** Whether {@code error} says the node wiped the session's cache (idle too long, or evicted), the node itself being there. */
+    private static boolean wiped(Throwable error) {
+        return unwrap(error) instanceof PeerException e && e.code() == ErrorCode.SESSION_EXPIRED;
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -4,15 +4,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The share of time a node's compute thread may work under full load, in percent. After a window
- * that took {@code t} to compute, the compute thread rests {@code t × (100 − p) / p} before it takes
- * the next one, so that over a busy stretch it works {@code p}% of the time and the GPU (or CPU)
- * is left to the operator's other programs the rest. At 100% it never rests.
+ * The share of time a node's compute thread may work under full load, in percent. After it
+ * answers a window, having worked for {@code t} since its last rest, the compute thread rests
+ * {@code t × (100 − p) / p} before its next turn, so that over a busy stretch it works {@code p}%
+ * of the time and the GPU (or CPU) is left to the operator's other programs the rest. At 100% it
+ * never rests.
  *
- * <p>The rest is a wait on the compute thread (what is queued behind it waits, in order), but it
+ * <p>The rest is a wait on the compute thread (what is queued behind it waits), but it
  * ends early when the share changes, so a new share applies from the next window on, and when
- * {@code stopResting} says so (the node was paused), so that waiting windows get their refusal
- * at once rather than after the rest.
+ * {@code stopResting} says so (the node was paused, or is leaving), so that waiting windows get
+ * their refusal, or their turn, at once rather than after the rest.
  */
 final class ComputeShare {
     private final Object lock = new Object();
@@ -55,13 +56,12 @@ final class ComputeShare {
     }
 
     /**
-     * Rests, on the calling thread, as long as the share asks after work that began at
-     * {@code workStartNanos} ({@link System#nanoTime}) and has just ended. Returns early when the
-     * thread is interrupted (keeping its interrupt status), which is how the node's close ends it.
+     * Rests, on the calling thread, as long as the share asks after {@code workNanos} of work
+     * that has just ended. Returns early when the thread is interrupted (keeping its interrupt
+     * status), which is how the node's close ends it.
      */
-    void restAfterWorkFrom(long workStartNanos) {
+    void restAfter(long workNanos) {
         long restStart = System.nanoTime();
-        long workNanos = restStart - workStartNanos;
         synchronized (lock) {
             while (!stopResting.getAsBoolean()) {
                 long left = restNanos(workNanos, percent) - (System.nanoTime() - restStart);

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Netty's side of one {@link NodeConnection}: hands decoded messages and broken frames to it on
+ * Netty's side of one {@link NodeConnection}: queues decoded messages and broken frames for it on
  * the compute thread, and answers pings itself.
  */
 final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> {
@@ -65,8 +65,7 @@ final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> 
             ctx.writeAndFlush(new Pong(ping.nonce()));
             return;
         }
-        NodeConnection target = connection;
-        node.submit(() -> target.receive(message));
+        node.receive(connection, message);
     }
 
     @Override
@@ -79,8 +78,7 @@ final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> 
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof ProtocolException protocol) {
-            NodeConnection target = connection;
-            node.submit(() -> target.protocolError(protocol));
+            node.protocolError(connection, protocol);
             return;
         }
         String peer = hostAndPort(ctx.channel().remoteAddress());

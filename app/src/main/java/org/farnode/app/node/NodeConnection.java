@@ -1,10 +1,11 @@
 package org.farnode.app.node;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.codec.HiddenStateCodecs;
@@ -27,13 +28,14 @@ import org.farnode.app.shard.HiddenStates;
 
 /**
  * One gateway's connection to this node: the handshake, then its sessions. Every method runs on
- * the node's compute thread, so sessions need no locks and requests are answered in order; only
- * {@link #stats} is read from other threads, which is why the session map is concurrent and the
- * counters atomic.
+ * the node's compute thread, so sessions need no locks, and a session's requests are answered in
+ * the order they came (the node's {@link SessionScheduler} interleaves different sessions'); only
+ * {@link #stats} and {@link #lost} are called from other threads, which is why the session map is
+ * concurrent, the counters atomic and {@code closed} volatile.
  */
 final class NodeConnection {
-    /** Expired session ids remembered per connection, to say "expired" rather than "unknown". */
-    private static final int REMEMBERED_EXPIRED = 1024;
+    /** Wiped session ids remembered per connection, to say "expired" or "evicted" rather than "unknown". */
+    private static final int REMEMBERED_WIPED = 1024;
 
     private final NodeService node;
     private final PeerLink link;
@@ -43,9 +45,11 @@ final class NodeConnection {
     private final TrafficCounters traffic = new TrafficCounters();
     /** Written only on the compute thread; concurrent so that {@link #stats} can count it from anywhere. */
     private final Map<Long, NodeSession> sessions = new ConcurrentHashMap<>();
-    private final Set<Long> expired = new LinkedHashSet<>();
+    /** Per wiped session, why, as the error on its next request says it; the oldest forgotten first. */
+    private final Map<Long, String> wiped = new LinkedHashMap<>();
     private boolean welcomed;
-    private boolean closed;
+    /** Set on the network thread when the connection drops, so that its queued requests are skipped at once. */
+    private volatile boolean closed;
 
     NodeConnection(NodeService node, PeerLink link, String remoteAddress) {
         this.node = node;
@@ -68,10 +72,16 @@ final class NodeConnection {
         return traffic;
     }
 
-    /** Handles one message that arrived in a frame of {@code frameBytes} bytes. */
-    void receive(PeerMessage message) {
+    /**
+     * Handles one message, as its first turn on the compute thread. Returns null when that is all
+     * it takes; a window longer than one turn returns what is left of it, for {@link #continueWindow}.
+     *
+     * @param arrivedWhileLeaving whether it came after the node stopped taking work: a new session or
+     *                            window is then refused with {@code NODE_LEAVING}
+     */
+    WindowInProgress receive(PeerMessage message, boolean arrivedWhileLeaving) {
         if (closed) {
-            return;
+            return null;
         }
         long frameBytes = MessageCodec.frameSize(message);
         node.traffic().received(frameBytes);
@@ -81,11 +91,17 @@ final class NodeConnection {
             session.traffic.received(frameBytes);
             session.lastUsedNanos = node.nanoTime();
         }
+        WindowInProgress unfinished = null;
         try {
+            if (arrivedWhileLeaving && (message instanceof OpenSession || message instanceof Forward)) {
+                throw new ProtocolException(ErrorCode.NODE_LEAVING, "this node is leaving the network: it finishes the windows "
+                        + "it took before and takes no new sessions or windows; move the session to another node serving layers "
+                        + node.layers());
+            }
             switch (message) {
                 case Hello hello -> welcome(hello);
                 case OpenSession open -> requireWelcomed().open(open);
-                case Forward forward -> requireWelcomed().forward(forward, requireSession(forward.sessionId()));
+                case Forward forward -> unfinished = requireWelcomed().forward(forward, requireSession(forward.sessionId()));
                 case Truncate truncate -> requireWelcomed().truncate(truncate, requireSession(truncate.sessionId()));
                 case CloseSession close -> requireWelcomed().close(requireSession(close.sessionId()));
                 default -> throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE_TYPE, message.getClass().getSimpleName()
@@ -96,15 +112,45 @@ final class NodeConnection {
         } catch (RuntimeException e) {
             fail(message.sessionId(), ErrorCode.INTERNAL, "node failed: " + e);
         }
-        if (session != null) {
+        if (session != null && unfinished == null) {
             // Idle from the answer on: the time a long window takes to compute is use, not idleness.
             session.lastUsedNanos = node.nanoTime();
         }
+        return unfinished;
+    }
+
+    /**
+     * Computes the next chunk of {@code window}, and answers once the last is done. Returns true
+     * when the window is done: answered, refused after a failure, or dropped with its connection.
+     */
+    boolean continueWindow(WindowInProgress window) {
+        NodeSession session = window.session;
+        if (closed) {
+            window.wipe(); // the sessions go with the connection
+            return true;
+        }
+        try {
+            if (!window.computeNext(node.settings().positionsPerTurn())) {
+                return false;
+            }
+            answer(window);
+        } catch (RuntimeException e) {
+            rollBack(window);
+            fail(session.id, ErrorCode.INTERNAL, "node failed: " + e);
+        }
+        window.wipe(); // its vectors live on only in the session's KV cache, which closing, expiry or eviction wipes
+        session.lastUsedNanos = node.nanoTime();
+        return true;
     }
 
     /** Sends an error for a broken frame (seen by the decoder) and hangs up where the code says so. */
     void protocolError(ProtocolException e) {
         fail(0, e.code(), e.getMessage());
+    }
+
+    /** On the network thread: the connection is gone, so its requests still queued are skipped. */
+    void lost() {
+        closed = true;
     }
 
     /** The connection is gone: wipe every session it had. */
@@ -118,19 +164,58 @@ final class NodeConnection {
         sessions.clear();
     }
 
-    /** Wipes sessions unused since before {@code cutoffNanos}. */
+    /** Wipes sessions unused since before {@code cutoffNanos} that have no request waiting. */
     void expireIdle(long cutoffNanos) {
         var iterator = sessions.values().iterator();
         while (iterator.hasNext()) {
             NodeSession session = iterator.next();
-            if (session.lastUsedNanos - cutoffNanos < 0) {
+            if (session.lastUsedNanos - cutoffNanos < 0 && !node.hasWork(this, session.id)) {
                 iterator.remove();
                 discard(session);
-                remember(session.id);
-                tell(NodeEvent.Kind.SESSION_EXPIRED, "session " + session.id + " expired after "
-                        + node.settings().idleTimeout().toSeconds() + " s without use; its cache was wiped");
+                long seconds = node.settings().idleTimeout().toSeconds();
+                remember(session.id, "session " + session.id + " expired after " + seconds
+                        + " s without use and its cache was wiped; open a new session");
+                tell(NodeEvent.Kind.SESSION_EXPIRED, "session " + session.id + " expired after " + seconds
+                        + " s without use; its cache was wiped");
             }
         }
+    }
+
+    /**
+     * Sessions that may be evicted to make room for {@code asking}'s window: unused since before
+     * {@code cutoffNanos}, holding cached positions, with no request waiting.
+     */
+    List<NodeSession> evictable(long cutoffNanos, NodeSession asking) {
+        return sessions.values().stream()
+                .filter(s -> s != asking && s.reservedPositions > 0 && s.lastUsedNanos - cutoffNanos < 0 && !node.hasWork(this, s.id))
+                .toList();
+    }
+
+    /** Wipes {@code session} to make room for another session's window of {@code positions} positions. */
+    void evict(NodeSession session, int positions) {
+        sessions.remove(session.id);
+        String idle = span(Duration.ofNanos(node.nanoTime() - session.lastUsedNanos));
+        int freed = session.reservedPositions;
+        discard(session);
+        remember(session.id, "session " + session.id + " was evicted after " + idle + " without use to make room "
+                + "for another session's window, and its cache was wiped; open a new session");
+        tell(NodeEvent.Kind.SESSION_EVICTED, "session " + session.id + " evicted after " + idle + " without use: its "
+                + freed + " cached positions were wiped to make room for a window of " + positions + " positions");
+    }
+
+    /**
+     * Tells the gateway this node is leaving (an error reply on session 0) and hangs up once it is
+     * sent. Returns false when the connection was gone already.
+     */
+    boolean sayLeaving(String why) {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        ErrorReply notice = new ErrorReply(0, ErrorCode.NODE_LEAVING, why);
+        countSent(null, MessageCodec.frameSize(notice));
+        link.sendAndClose(notice);
+        return true;
     }
 
     int openSessions() {
@@ -166,7 +251,7 @@ final class NodeConnection {
             throw new ProtocolException(ErrorCode.SESSION_EXISTS, "session " + open.sessionId() + " is already open");
         }
         HiddenStateCodec codec = node.codecs().place(codecFor(open));
-        expired.remove(open.sessionId());
+        wiped.remove(open.sessionId());
         NodeSession session = new NodeSession(open.sessionId(), codec, node.runner().openSession(), node.nanoTime());
         sessions.put(session.id, session);
         session.traffic.received(MessageCodec.frameSize(open));
@@ -193,7 +278,7 @@ final class NodeConnection {
                 + String.join(", ", HiddenStateCodecs.available(calibration).stream().map(c -> c.id() + " (" + c.name() + ")").toList())));
     }
 
-    private void forward(Forward forward, NodeSession session) {
+    private WindowInProgress forward(Forward forward, NodeSession session) {
         if (node.isPaused()) {
             throw new ProtocolException(ErrorCode.NODE_PAUSED, "this node is paused by its operator; its sessions are kept, "
                     + "so the same window can be sent again when it resumes, or the route can go around it");
@@ -211,7 +296,6 @@ final class NodeConnection {
                     + " positions, so a window must start at " + cached + " (or before, which drops the positions from its start on)"
                     + ", have at least one position, and end by the context length " + context);
         }
-        long workStart = System.nanoTime();
         HiddenStates input = decode(session, forward);
         if (forward.startPosition() < cached) {
             // A rewind: speculative decoding's rejected drafts dropped in the same trip as the next window.
@@ -219,27 +303,38 @@ final class NodeConnection {
             node.kvBudget().release(session.reservedPositions - forward.startPosition());
             session.reservedPositions = forward.startPosition();
         }
-        if (!node.kvBudget().tryReserve(forward.positions())) {
+        if (!node.reserveEvictingIdle(forward.positions(), session)) {
+            Arrays.fill(input.values(), 0f);
             throw new ProtocolException(ErrorCode.OUT_OF_CAPACITY, "this node's KV cache budget of "
                     + node.kvBudget().limitBytes() + " bytes is used up (" + node.kvBudget().freeBytes()
-                    + " bytes free, the window needs " + forward.positions() * node.kvBudget().bytesPerPosition() + ")");
+                    + " bytes free, the window needs " + forward.positions() * node.kvBudget().bytesPerPosition()
+                    + ", and the sessions idle for " + span(node.settings().evictableAfter())
+                    + " or more, which it would evict, hold too little)");
         }
         session.reservedPositions += forward.positions();
-        HiddenStates output = session.shard.forward(forward.startPosition(), input);
-        session.traffic.window(forward.positions());
-        node.traffic().window(forward.positions());
-        traffic.window(forward.positions());
-        if (!node.fault().applyToAnswer(output)) {
-            Arrays.fill(input.values(), 0f);
-            Arrays.fill(output.values(), 0f);
-            return; // a dropped window: computed into the cache, never answered
+        WindowInProgress window = new WindowInProgress(session, forward.startPosition(), input);
+        return continueWindow(window) ? null : window;
+    }
+
+    /** Sends the finished window back and counts it. */
+    private void answer(WindowInProgress window) {
+        NodeSession session = window.session;
+        session.traffic.window(window.positions());
+        node.traffic().window(window.positions());
+        traffic.window(window.positions());
+        if (node.fault().applyToAnswer(window.output())) { // test mode only: a dropped window is computed into the cache, never answered
+            reply(session, new ForwardResult(session.id, window.startPosition, window.positions(), session.codec.id(),
+                    session.codec.encode(window.output(), node.layers().end())));
         }
-        reply(session, new ForwardResult(session.id, forward.startPosition(), forward.positions(), session.codec.id(),
-                session.codec.encode(output, node.layers().end())));
-        // The window's vectors live on only in the session's KV cache, which closing or expiry wipes.
-        Arrays.fill(input.values(), 0f);
-        Arrays.fill(output.values(), 0f);
-        node.restAfterWindowFrom(workStart); // after the reply: the share slows the node's next window, not this one's answer
+        node.windowAnswered();
+    }
+
+    /** After a failed chunk: the session holds what it held before the window, and the window's room goes back. */
+    private void rollBack(WindowInProgress window) {
+        NodeSession session = window.session;
+        session.shard.truncate(window.startPosition);
+        node.kvBudget().release(session.reservedPositions - window.startPosition);
+        session.reservedPositions = window.startPosition;
     }
 
     private HiddenStates decode(NodeSession session, Forward forward) {
@@ -287,9 +382,9 @@ final class NodeConnection {
         if (session != null) {
             return session;
         }
-        if (expired.contains(id)) {
-            throw new ProtocolException(ErrorCode.SESSION_EXPIRED, "session " + id + " expired after "
-                    + node.settings().idleTimeout().toSeconds() + " s without use and its cache was wiped; open a new session");
+        String why = wiped.get(id);
+        if (why != null) {
+            throw new ProtocolException(ErrorCode.SESSION_EXPIRED, why);
         }
         throw new ProtocolException(ErrorCode.UNKNOWN_SESSION, "session " + id + " is not open on this connection");
     }
@@ -300,10 +395,10 @@ final class NodeConnection {
         session.reservedPositions = 0;
     }
 
-    private void remember(long id) {
-        expired.add(id);
-        if (expired.size() > REMEMBERED_EXPIRED) {
-            expired.remove(expired.iterator().next());
+    private void remember(long id, String why) {
+        wiped.put(id, why);
+        if (wiped.size() > REMEMBERED_WIPED) {
+            wiped.remove(wiped.keySet().iterator().next());
         }
     }
 
@@ -337,6 +432,11 @@ final class NodeConnection {
     /** Tells the node's listeners {@code what} happened on this connection, naming the gateway first. */
     private void tell(NodeEvent.Kind kind, String what) {
         node.events().emit(kind, remoteAddress + ": " + what);
+    }
+
+    /** {@code 30 s}, or {@code 200 ms} below a second. */
+    private static String span(Duration duration) {
+        return duration.compareTo(Duration.ofSeconds(1)) >= 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     private static String windowsOf(NodeSession session) {

@@ -19,6 +19,10 @@ public record NodeEvent(Instant time, Kind kind, String message) {
         /** The node refused a request with an error reply, or dropped a connection after a failure. */
         ERROR,
         PAUSED,
-        RESUMED
+        RESUMED,
+        /** Wiped while idle to make room in the KV budget for another session's window. */
+        SESSION_EVICTED,
+        /** The node is leaving: it takes no new sessions or windows, finishes those it has, then tells its gateways. */
+        LEAVING
     }
 }

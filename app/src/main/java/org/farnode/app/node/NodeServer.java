@@ -5,14 +5,23 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.traffic.GlobalTrafficShapingHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.farnode.app.directory.Directory;
+import org.farnode.app.directory.NodeRecord;
 import org.farnode.app.identity.NodeIdentity;
 import org.farnode.app.identity.PeerTls;
+import org.farnode.app.peer.PeerAddress;
 import org.farnode.app.protocol.PeerFrameDecoder;
 import org.farnode.app.protocol.PeerFrameEncoder;
 
@@ -31,19 +40,28 @@ public final class NodeServer implements AutoCloseable {
      * 100 ms; once the cap had settled, at 64 KiB/s with either (NodeBandwidthCapTest prints it).
      */
     private static final long RATE_CHECK_MILLIS = 100;
+    /** How long a gracefully leaving node waits for its farewells to be sent and its connections to close. */
+    private static final Duration HANG_UP_WAIT = Duration.ofSeconds(2);
     private final NodeService service;
+    private final String host;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Channel listener;
+    /** The gateways' connections open now (a group drops a channel when it closes). */
+    private final ChannelGroup connections;
     /** One for all connections, so the caps hold for the node as a whole, however many gateways it serves. */
     private final GlobalTrafficShapingHandler bandwidth;
+    /** The directories this node is listed in, to withdraw from when it leaves. */
+    private final List<Directory> directories = new CopyOnWriteArrayList<>();
 
-    private NodeServer(NodeService service, EventLoopGroup acceptors, EventLoopGroup workers, Channel listener,
-                       GlobalTrafficShapingHandler bandwidth) {
+    private NodeServer(NodeService service, String host, EventLoopGroup acceptors, EventLoopGroup workers, Channel listener,
+                       ChannelGroup connections, GlobalTrafficShapingHandler bandwidth) {
         this.service = service;
+        this.host = host;
         this.acceptors = acceptors;
         this.workers = workers;
         this.listener = listener;
+        this.connections = connections;
         this.bandwidth = bandwidth;
     }
 
@@ -70,6 +88,7 @@ public final class NodeServer implements AutoCloseable {
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         GlobalTrafficShapingHandler bandwidth = new GlobalTrafficShapingHandler(workers.next(), 0, 0, RATE_CHECK_MILLIS);
+        ChannelGroup open = new DefaultChannelGroup("gateways", GlobalEventExecutor.INSTANCE);
         try {
             Channel listener = new ServerBootstrap()
                     .group(acceptors, workers)
@@ -77,6 +96,7 @@ public final class NodeServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
+                            open.add(channel);
                             // Nearest the socket, so the caps count the bytes on the wire, TLS records and all.
                             channel.pipeline().addLast(bandwidth);
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()));
@@ -90,7 +110,7 @@ public final class NodeServer implements AutoCloseable {
                         }
                     })
                     .bind(host, port).sync().channel();
-            return new NodeServer(service, acceptors, workers, listener, bandwidth);
+            return new NodeServer(service, host, acceptors, workers, listener, open, bandwidth);
         } catch (InterruptedException | RuntimeException e) {
             bandwidth.release();
             acceptors.shutdownGracefully();
@@ -128,6 +148,41 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private boolean closed;
+
+    /**
+     * Lists this node in {@code directory} (its address, at the host it listens on, with its model
+     * and layers), and remembers to withdraw it when the node {@linkplain #shutdownGracefully leaves}.
+     */
+    public void announceTo(Directory directory) {
+        directory.announce(new NodeRecord(new PeerAddress(host, port(), service.nodeId()), service.modelId(), service.layers()));
+        directories.add(directory);
+    }
+
+    /**
+     * Leaves the network, then closes. In this order: withdraws from every directory it was
+     * {@linkplain #announceTo announced to}, so no new route picks it; stops taking new sessions
+     * and windows (refused with {@code NODE_LEAVING}); finishes the windows already taken, for at
+     * most {@code grace}; tells each connected gateway it is leaving and hangs up, which sends the
+     * gateways' sessions to their spares; and closes. Pings are answered until the end.
+     *
+     * @return what it did, for the operator (nothing when it was closed already)
+     * @throws IllegalArgumentException when {@code grace} is negative
+     */
+    public synchronized Departure shutdownGracefully(Duration grace) throws InterruptedException {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("the grace to finish windows in must be 0 or more, got " + grace);
+        }
+        if (closed) {
+            return new Departure(0, 0, 0, 0);
+        }
+        for (Directory directory : directories) {
+            directory.withdraw(service.nodeId());
+        }
+        Departure departure = service.leave(grace).withDirectoriesLeft(directories.size());
+        connections.newCloseFuture().await(HANG_UP_WAIT.toMillis());
+        close();
+        return departure;
+    }
 
     /** The upload cap in bytes per second; 0 = unlimited. */
     public long uploadLimit() {

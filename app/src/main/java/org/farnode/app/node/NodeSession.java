@@ -10,7 +10,11 @@ final class NodeSession {
     final ShardSession shard;
     final TrafficCounters traffic = new TrafficCounters();
     long lastUsedNanos;
-    /** Positions reserved from the node's {@link KvBudget}: equal to the shard's cached length. */
+    /**
+     * Positions reserved from the node's {@link KvBudget}: the shard's cached length, and while a
+     * window is computed chunk by chunk, also the positions of the window not computed yet (a
+     * window takes its room before its first chunk, so it never runs out half-way).
+     */
     int reservedPositions;
 
     NodeSession(long id, HiddenStateCodec codec, ShardSession shard, long nowNanos) {

@@ -46,8 +46,9 @@ import org.farnode.app.shard.LayerRange;
  * and request/reply matching for any number of sessions. A node answers a session's requests in
  * the order they came, so a session may have several in flight (a prompt's windows, pipelined)
  * and each reply goes to the oldest request of its session still waiting. Pings go beside the
- * sessions: a pong is matched to its ping by nonce. When the connection drops, every waiting
- * request and ping fails with a message naming the node and the layers it served.
+ * sessions: a pong is matched to its ping by nonce. When the connection drops, or the node says
+ * it is leaving, every waiting request and ping fails, as every later one does, with a message
+ * naming the node and the layers it served, and no error code: the node is gone.
  */
 public final class PeerClient implements AutoCloseable {
     /** Largest frame the gateway accepts from a node. */
@@ -291,6 +292,11 @@ public final class PeerClient implements AutoCloseable {
             if (message.sessionId() == 0) {
                 if (!handshake.isDone()) {
                     handshake.complete(message);
+                } else if (message instanceof ErrorReply error && error.code() == ErrorCode.NODE_LEAVING) {
+                    // The node has answered everything it took and is about to hang up: hanging up here
+                    // fails what still waits, and what comes later, as a lost node, for the routes to go around.
+                    lostReason = describe() + " said: " + error.message() + " [" + error.code() + "]";
+                    ctx.close();
                 } else if (message instanceof ErrorReply error) {
                     lostReason = describe() + " closed the connection: " + error.message() + " [" + error.code() + "]";
                 }

@@ -18,13 +18,23 @@ public enum ErrorCode {
     UNKNOWN_CODEC(9, false),
     WINDOW_OUT_OF_RANGE(10, false),
     BAD_HIDDEN_STATE(11, false),
+    /**
+     * The session's cache was wiped: it went unused for the idle timeout, or it was evicted, idle,
+     * to make room for another session's window. Its message says which.
+     */
     SESSION_EXPIRED(12, false),
     OUT_OF_CAPACITY(13, false),
     INTERNAL(14, false),
     /** The session's codec needs a calibration this node does not hold (none, or another one). */
     CODEC_CALIBRATION_MISMATCH(15, false),
     /** The node's operator paused it: no windows until resumed; sessions and their caches are kept. */
-    NODE_PAUSED(16, false);
+    NODE_PAUSED(16, false),
+    /**
+     * The node is leaving the network: it takes no new sessions or windows. On a session, the
+     * request it refuses; on session 0, the notice that it finished the windows it had and is
+     * about to hang up. Either way the gateway should move its sessions to other nodes.
+     */
+    NODE_LEAVING(17, false);
 
     private final int code;
     private final boolean closesConnection;

@@ -159,6 +159,46 @@ class SwarmCommandIT {
     }
 
     @Test
+    void sigtermToTheNodeProcessOfAHopMidGenerationMakesItLeaveGracefullyAndTheTextIsExactlyTheReference() throws Exception {
+        try (NodeProcess first = startNode("0:2", "g1"); NodeProcess middle = startNode("2:4", "g2");
+             NodeProcess spare = startNode("2:4", "g3"); NodeProcess last = startNode("4:5", "g4")) {
+            Process gateway = new ProcessBuilder(FarProcess.launcher().toString(), "gateway", "--model", Stories260K.gguf().toString(),
+                    "--peer", first.ready().address().toString(), "--peer", middle.ready().address().toString(),
+                    "--peer", spare.ready().address().toString(), "--peer", last.ready().address().toString(),
+                    "--prompt", "", "--max-tokens", "256", "--temperature", "0", "--timeout", "30").start();
+            gateway.getOutputStream().close();
+            var stderr = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> new String(FarProcess.readAll(gateway.getErrorStream()), java.nio.charset.StandardCharsets.UTF_8));
+            java.io.Reader out = new java.io.InputStreamReader(gateway.getInputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            StringBuilder text = new StringBuilder();
+            NodeProcess stopped = null;
+            for (int c = out.read(); c != -1; c = out.read()) {
+                text.append((char) c);
+                if (stopped == null && text.length() == 60) {
+                    stopped = java.nio.file.Files.readString(middle.log()).contains("opened") ? middle : spare;
+                    ProcessHandle.of(stopped.pid()).orElseThrow().destroy(); // SIGTERM, as a service manager stops it
+                }
+            }
+            assertThat(gateway.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            String err = stderr.join();
+            assertThat(gateway.exitValue()).as(err).isZero();
+            assertThat(stopped).as("a node was stopped mid-generation").isNotNull();
+            assertThat(text.toString()).as(err).isEqualTo(Stories260K.greedyText256());
+            assertThat(err).contains("lost node " + stopped.ready().address().nodeId().substring(0, 12))
+                    .contains("continuing on node " + (stopped == middle ? spare : middle).ready().address().nodeId().substring(0, 12));
+            NodeProcess left = stopped;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (left.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String nodeLog = java.nio.file.Files.readString(left.log());
+            assertThat(left.isAlive()).as(nodeLog).isFalse();
+            assertThat(nodeLog).containsPattern("far node: left: finished \\d+ windows?, told 1 gateway\n")
+                    .contains("far node: stopped; served");
+        }
+    }
+
+    @Test
     void gatewayRefusesAPeerThatIsNotTheNodeItAskedFor() throws Exception {
         try (NodeProcess node = startNode("0:5", "c")) {
             PeerAddress real = node.ready().address();

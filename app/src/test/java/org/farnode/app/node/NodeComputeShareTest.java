@@ -155,12 +155,12 @@ class NodeComputeShareTest {
     void theFullShareNeverRestsAndHalfRestsAsLongAsTheWorkTook() {
         ComputeShare share = new ComputeShare(() -> false);
         long start = System.nanoTime();
-        share.restAfterWorkFrom(start - Duration.ofSeconds(10).toNanos()); // ten seconds of work
+        share.restAfter(Duration.ofSeconds(10).toNanos()); // ten seconds of work
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no rest at 100%").isLessThan(Duration.ofMillis(100));
 
         share.setPercent(50);
         start = System.nanoTime();
-        share.restAfterWorkFrom(start - Duration.ofMillis(300).toNanos());
+        share.restAfter(Duration.ofMillis(300).toNanos());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(290), Duration.ofMillis(2000));
 
         assertThat(ComputeShare.restNanos(1_000, 100)).isZero();

@@ -47,7 +47,9 @@ class PeerMessageRoundTripTest {
                 new Pong(-1L),
                 new Pong(0L),
                 new ErrorReply(0L, ErrorCode.WRONG_MODEL, "expected model 0123…, got 4567…"),
-                new ErrorReply(11L, ErrorCode.BAD_HIDDEN_STATE, ""));
+                new ErrorReply(11L, ErrorCode.BAD_HIDDEN_STATE, ""),
+                new ErrorReply(12L, ErrorCode.NODE_LEAVING, "this node is leaving the network"),
+                new ErrorReply(0L, ErrorCode.NODE_LEAVING, "this node is leaving the network; it finished the 1 window it had taken"));
     }
 
     @ParameterizedTest
