@@ -10,15 +10,19 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.traffic.GlobalTrafficShapingHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.farnode.app.identity.NodeIdentity;
 import org.farnode.app.identity.PeerTls;
 import org.farnode.app.protocol.PeerFrameDecoder;
 import org.farnode.app.protocol.PeerFrameEncoder;
 
 /**
- * A node listening for gateways: the operator's bandwidth caps, TLS 1.3 with the node's own
- * certificate, then the peer protocol's frames, then the {@link NodeService}.
+ * A node listening for gateways: the per-address {@link ConnectionLimits} (checked as a connection
+ * is accepted, then its handshake deadline), the operator's bandwidth caps, TLS 1.3 with the
+ * node's own certificate, then the peer protocol's frames, then the {@link NodeService}.
  */
 public final class NodeServer implements AutoCloseable {
     private static final PeerFrameEncoder ENCODER = new PeerFrameEncoder();
@@ -37,17 +41,24 @@ public final class NodeServer implements AutoCloseable {
     private final Channel listener;
     /** One for all connections, so the caps hold for the node as a whole, however many gateways it serves. */
     private final GlobalTrafficShapingHandler bandwidth;
+    private final ConnectionLimits limits;
+    private final PerAddressLimits perAddress;
+    private final AtomicLong handshakeTimeouts;
 
     private NodeServer(NodeService service, EventLoopGroup acceptors, EventLoopGroup workers, Channel listener,
-                       GlobalTrafficShapingHandler bandwidth) {
+                       GlobalTrafficShapingHandler bandwidth, ConnectionLimits limits, PerAddressLimits perAddress,
+                       AtomicLong handshakeTimeouts) {
         this.service = service;
         this.acceptors = acceptors;
         this.workers = workers;
         this.listener = listener;
         this.bandwidth = bandwidth;
+        this.limits = limits;
+        this.perAddress = perAddress;
+        this.handshakeTimeouts = handshakeTimeouts;
     }
 
-    /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
+    /** Binds {@code host:port} (port 0 picks a free one) and starts serving, under the default {@link ConnectionLimits}. */
     public static NodeServer start(NodeService service, NodeIdentity identity, String host, int port)
             throws InterruptedException {
         return start(service, identity, host, port, null);
@@ -60,6 +71,17 @@ public final class NodeServer implements AutoCloseable {
      */
     public static NodeServer start(NodeService service, NodeIdentity identity, String host, int port, InboundAudit audit)
             throws InterruptedException {
+        return start(service, identity, host, port, audit, ConnectionLimits.defaults());
+    }
+
+    /**
+     * As {@link #start(NodeService, NodeIdentity, String, int, InboundAudit)} ({@code audit} may be
+     * null), under {@code limits}: a connection over an address's limits is closed as soon as it is
+     * accepted, one without a handshake by the deadline is closed then; both are counted and told
+     * to the service's event listeners.
+     */
+    public static NodeServer start(NodeService service, NodeIdentity identity, String host, int port, InboundAudit audit,
+                                   ConnectionLimits limits) throws InterruptedException {
         if (!identity.nodeId().equals(service.nodeId())) {
             throw new IllegalArgumentException("the service is for node " + service.nodeId() + " but the identity is "
                     + identity.nodeId());
@@ -67,6 +89,8 @@ public final class NodeServer implements AutoCloseable {
         SslContext tls = PeerTls.serverContext(identity);
         int maxFrame = service.settings().maxFrameBytes();
         java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        PerAddressLimits perAddress = new PerAddressLimits(limits, System::nanoTime);
+        AtomicLong handshakeTimeouts = new AtomicLong();
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         GlobalTrafficShapingHandler bandwidth = new GlobalTrafficShapingHandler(workers.next(), 0, 0, RATE_CHECK_MILLIS);
@@ -77,7 +101,12 @@ public final class NodeServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            // Nearest the socket, so the caps count the bytes on the wire, TLS records and all.
+                            if (!admit(channel, perAddress, service.events())) {
+                                return; // closed, with no handler to see a byte of it
+                            }
+                            channel.pipeline().addLast(new HandshakeDeadline(limits.handshakeTimeout(), service.events(),
+                                    handshakeTimeouts));
+                            // Nearest the socket after that, so the caps count the bytes on the wire, TLS records and all.
                             channel.pipeline().addLast(bandwidth);
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                             if (audit != null) {
@@ -90,13 +119,28 @@ public final class NodeServer implements AutoCloseable {
                         }
                     })
                     .bind(host, port).sync().channel();
-            return new NodeServer(service, acceptors, workers, listener, bandwidth);
+            return new NodeServer(service, acceptors, workers, listener, bandwidth, limits, perAddress, handshakeTimeouts);
         } catch (InterruptedException | RuntimeException e) {
             bandwidth.release();
             acceptors.shutdownGracefully();
             workers.shutdownGracefully();
             throw e;
         }
+    }
+
+    /** Lets {@code channel} in under the per-address limits, counting it open until it closes; closes it at once otherwise. */
+    private static boolean admit(SocketChannel channel, PerAddressLimits perAddress, NodeEvents events) {
+        InetAddress address = channel.remoteAddress().getAddress();
+        Optional<PerAddressLimits.Refusal> refusal = perAddress.admit(address);
+        if (refusal.isPresent()) {
+            if (refusal.get().tell()) {
+                events.emit(NodeEvent.Kind.CONNECTION_REFUSED, refusal.get().reason());
+            }
+            channel.close();
+            return false;
+        }
+        channel.closeFuture().addListener(closed -> perAddress.closed(address));
+        return true;
     }
 
     public int port() {
@@ -125,6 +169,21 @@ public final class NodeServer implements AutoCloseable {
                     + uploadBytesPerSecond + " up and " + downloadBytesPerSecond + " down");
         }
         bandwidth.configure(uploadBytesPerSecond, downloadBytesPerSecond);
+    }
+
+    /** The per-address limits this server was started with. */
+    public ConnectionLimits connectionLimits() {
+        return limits;
+    }
+
+    /** Connections refused by the per-address limits since the server started. */
+    public long refusedConnections() {
+        return perAddress.refused();
+    }
+
+    /** Connections closed for not completing their handshake within {@link ConnectionLimits#handshakeTimeout}. */
+    public long handshakeTimeouts() {
+        return handshakeTimeouts.get();
     }
 
     private boolean closed;
