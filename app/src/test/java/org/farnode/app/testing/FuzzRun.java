@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs a fuzz target for a time budget rather than a fixed number of inputs, so CI can give all
  * targets together a bounded time and a developer can run them for an hour. Three system
- * properties steer it (surefire passes them on, see {@code app/pom.xml}):
+ * properties steer it (surefire hands {@code mvn -D…} properties on to the tests' JVM):
  * <ul>
  *   <li>{@code far.fuzz.seconds}: how long each target runs (default {@value #DEFAULT_SECONDS});</li>
  *   <li>{@code far.fuzz.seed}: where the targets' inputs start (default {@value #DEFAULT_SEED});</li>
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * Input {@code i} of a target is drawn from a generator seeded by the seed, the target's name and
  * {@code i} alone, so a failure names the three and any run reproduces it, however long the run
  * that found it lasted. Each input has {@link #INPUT_DEADLINE} to finish; one that takes longer
- * fails the target as a hang and the run moves on (the stuck thread is a daemon). Every target
+ * fails the target as a hang, and the other tests go on (the stuck thread is a daemon). Every target
  * prints its name, the inputs it ran and the seed.
  */
 public final class FuzzRun {
@@ -31,8 +31,9 @@ public final class FuzzRun {
     public static final int DEFAULT_SECONDS = 8;
     public static final long DEFAULT_SEED = 1;
     /**
-     * Ten times the slowest input seen: a node computing a window of stories260K while its JIT
-     * warmed up took 3 s on a 2-core machine running other builds beside it (a load of 12).
+     * Four times the slowest input seen: 7.5 s, a connection of {@code NodeMessageFuzzTest} (up to
+     * 30 messages, windows of up to 2,048 positions) on a 2-core machine that other builds kept
+     * at a load of about 10.
      */
     public static final Duration INPUT_DEADLINE = Duration.ofSeconds(30);
 
