@@ -9,6 +9,7 @@ import org.farnode.app.codec.CodecPlacement;
 import org.farnode.app.identity.NodeIdentity;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.app.model.ModelFingerprint;
+import org.farnode.app.node.ConnectionLimits;
 import org.farnode.app.node.NodeServer;
 import org.farnode.app.node.NodeService;
 import org.farnode.app.node.NodeSettings;
@@ -69,6 +70,18 @@ final class NodeCommand implements Callable<Integer> {
             description = "SCM codebook (from far calibrate) to accept sessions in the SCM codecs (scm8, scm4, scm16) with.")
     java.nio.file.Path scm;
 
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_PER_ADDRESS,
+            description = "Connections one IP address (an IPv6 /64) may hold open; more are refused (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--max-new-connections-per-second", paramLabel = "N", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_NEW_PER_SECOND,
+            description = "New connections one IP address may open per second; a faster burst is refused (default: ${DEFAULT-VALUE}).")
+    int maxNewConnectionsPerSecond;
+
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "" + ConnectionLimits.DEFAULT_HANDSHAKE_TIMEOUT_SECONDS,
+            description = "Seconds a new connection has to complete TLS and the gateway's Hello before it is closed (default: ${DEFAULT-VALUE}).")
+    long handshakeTimeoutSeconds;
+
     @Option(names = "--stop-on-stdin-close", hidden = true,
             description = "Stop cleanly when standard input closes: how far swarm stops its nodes, and why they never outlive it.")
     boolean stopOnStdinClose;
@@ -94,6 +107,7 @@ final class NodeCommand implements Callable<Integer> {
         if (evictableAfterSeconds < 0) {
             throw new IllegalArgumentException("--evict-idle-after must be 0 or more seconds, got " + evictableAfterSeconds);
         }
+        ConnectionLimits limits = connectionLimits();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         NodeSettings settings = NodeSettings.defaults().withKvBudgetBytes(kvMemoryMb << 20)
@@ -122,7 +136,7 @@ final class NodeCommand implements Callable<Integer> {
             err.flush();
         });
         service.injectFault(fault.fault());
-        NodeServer server = NodeServer.start(service, identity, host, port);
+        NodeServer server = NodeServer.start(service, identity, host, port, null, limits);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try { // the LEAVING event, printed by the listener above, says when leaving begins
@@ -155,6 +169,20 @@ final class NodeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The per-address limits the options ask for; a value out of range fails with what is allowed. */
+    private ConnectionLimits connectionLimits() {
+        if (maxConnectionsPerIp < 1) {
+            throw new IllegalArgumentException("--max-connections-per-ip must be at least 1, got " + maxConnectionsPerIp);
+        }
+        if (maxNewConnectionsPerSecond < 1) {
+            throw new IllegalArgumentException("--max-new-connections-per-second must be at least 1, got " + maxNewConnectionsPerSecond);
+        }
+        if (handshakeTimeoutSeconds < 1 || handshakeTimeoutSeconds > 3600) {
+            throw new IllegalArgumentException("--handshake-timeout must be 1 to 3600 seconds, got " + handshakeTimeoutSeconds);
+        }
+        return new ConnectionLimits(maxConnectionsPerIp, maxNewConnectionsPerSecond, Duration.ofSeconds(handshakeTimeoutSeconds));
     }
 
     static Path defaultDataDirectory() {

@@ -13,6 +13,8 @@ import org.farnode.app.shard.HiddenStates;
  */
 public abstract class ChecksummedCodec implements HiddenStateCodec {
     public static final int CHECKSUM_BYTES = 4;
+    /** The most values a window may have: the longest array the JVM allocates (a little under 2^31). */
+    public static final int MAX_WINDOW_VALUES = Integer.MAX_VALUE - 8;
 
     @Override
     public final long encodedBytes(int positions, int width, int boundary) {
@@ -37,6 +39,12 @@ public abstract class ChecksummedCodec implements HiddenStateCodec {
         if (positions < 1 || width < 1) {
             throw new IllegalArgumentException("a window needs at least one position and one value each, got "
                     + positions + " × " + width);
+        }
+        if ((long) positions * width > MAX_WINDOW_VALUES) {
+            // Checked apart from the size: a codec whose body is empty (an SCM boundary of rank 0
+            // without outliers) takes the same 4 bytes for any window, and the count would wrap.
+            throw new IllegalArgumentException("a window of " + positions + " × " + width + " values is more than the "
+                    + MAX_WINDOW_VALUES + " one array holds");
         }
         long expected = encodedBytes(positions, width, boundary);
         if (bytes.length != expected) {

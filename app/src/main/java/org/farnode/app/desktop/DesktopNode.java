@@ -103,7 +103,8 @@ public final class DesktopNode implements AutoCloseable {
             member.service().addEventListener(event -> {
                 // Sessions come and go with every generation: the sessions figure shows them; the log keeps what is notable.
                 boolean notable = switch (event.kind()) {
-                    case PEER_CONNECTED, PEER_DISCONNECTED, SESSION_EXPIRED, SESSION_EVICTED, LEAVING -> member.thisNode();
+                    case PEER_CONNECTED, PEER_DISCONNECTED, CONNECTION_REFUSED, SESSION_EXPIRED, SESSION_EVICTED, LEAVING
+                            -> member.thisNode();
                     // A paused node refuses every window; the pause itself is logged once, not each refusal.
                     case ERROR -> !event.message().contains("NODE_PAUSED");
                     case SESSION_OPENED, SESSION_CLOSED, PAUSED, RESUMED -> false;
@@ -128,7 +129,7 @@ public final class DesktopNode implements AutoCloseable {
 
     private static String kindWord(org.farnode.app.node.NodeEvent.Kind kind) {
         return switch (kind) {
-            case PEER_CONNECTED, PEER_DISCONNECTED -> "peer";
+            case PEER_CONNECTED, PEER_DISCONNECTED, CONNECTION_REFUSED -> "peer";
             case ERROR -> "error";
             case LEAVING -> "node";
             default -> "session";

@@ -11,6 +11,7 @@ import java.net.SocketAddress;
 import org.farnode.app.protocol.PeerMessage;
 import org.farnode.app.protocol.PeerMessage.Ping;
 import org.farnode.app.protocol.PeerMessage.Pong;
+import org.farnode.app.protocol.PeerMessage.Welcome;
 import org.farnode.app.protocol.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,9 @@ final class NodeChannelHandler extends SimpleChannelInboundHandler<PeerMessage> 
             @Override
             public void send(PeerMessage message) {
                 ctx.channel().writeAndFlush(message);
+                if (message instanceof Welcome) {
+                    ctx.pipeline().fireUserEventTriggered(HandshakeDeadline.WELCOMED);
+                }
             }
 
             @Override

@@ -11,6 +11,11 @@ public record NodeEvent(Instant time, Kind kind, String message) {
     public enum Kind {
         PEER_CONNECTED,
         PEER_DISCONNECTED,
+        /**
+         * A connection refused by the per-address limits ({@link ConnectionLimits}), or closed for
+         * not completing its handshake in time.
+         */
+        CONNECTION_REFUSED,
         SESSION_OPENED,
         /** Closed by its gateway, or wiped because its connection ended. */
         SESSION_CLOSED,

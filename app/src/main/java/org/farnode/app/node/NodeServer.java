@@ -13,10 +13,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.farnode.app.directory.Directory;
 import org.farnode.app.directory.NodeRecord;
 import org.farnode.app.identity.NodeIdentity;
@@ -53,9 +56,16 @@ public final class NodeServer implements AutoCloseable {
     private final GlobalTrafficShapingHandler bandwidth;
     /** The directories this node is listed in, to withdraw from when it leaves. */
     private final List<Directory> directories = new CopyOnWriteArrayList<>();
+    private final ConnectionLimits limits;
+    private final PerAddressLimits perAddress;
+    private final AtomicLong handshakeTimeouts;
 
     private NodeServer(NodeService service, String host, EventLoopGroup acceptors, EventLoopGroup workers, Channel listener,
-                       ChannelGroup connections, GlobalTrafficShapingHandler bandwidth) {
+                       ChannelGroup connections, GlobalTrafficShapingHandler bandwidth, ConnectionLimits limits,
+                       PerAddressLimits perAddress, AtomicLong handshakeTimeouts) {
+        this.limits = limits;
+        this.perAddress = perAddress;
+        this.handshakeTimeouts = handshakeTimeouts;
         this.service = service;
         this.host = host;
         this.acceptors = acceptors;
@@ -78,6 +88,15 @@ public final class NodeServer implements AutoCloseable {
      */
     public static NodeServer start(NodeService service, NodeIdentity identity, String host, int port, InboundAudit audit)
             throws InterruptedException {
+        return start(service, identity, host, port, audit, ConnectionLimits.defaults());
+    }
+
+    /**
+     * As {@link #start(NodeService, NodeIdentity, String, int, InboundAudit)} ({@code audit} may be
+     * null), admitting connections within {@code limits} per remote address.
+     */
+    public static NodeServer start(NodeService service, NodeIdentity identity, String host, int port, InboundAudit audit,
+                                   ConnectionLimits limits) throws InterruptedException {
         if (!identity.nodeId().equals(service.nodeId())) {
             throw new IllegalArgumentException("the service is for node " + service.nodeId() + " but the identity is "
                     + identity.nodeId());
@@ -85,6 +104,8 @@ public final class NodeServer implements AutoCloseable {
         SslContext tls = PeerTls.serverContext(identity);
         int maxFrame = service.settings().maxFrameBytes();
         java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        PerAddressLimits perAddress = new PerAddressLimits(limits, System::nanoTime);
+        AtomicLong handshakeTimeouts = new AtomicLong();
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         GlobalTrafficShapingHandler bandwidth = new GlobalTrafficShapingHandler(workers.next(), 0, 0, RATE_CHECK_MILLIS);
@@ -96,8 +117,13 @@ public final class NodeServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
+                            if (!admit(channel, perAddress, service.events())) {
+                                return; // closed, with no handler to see a byte of it
+                            }
                             open.add(channel);
-                            // Nearest the socket, so the caps count the bytes on the wire, TLS records and all.
+                            channel.pipeline().addLast(new HandshakeDeadline(limits.handshakeTimeout(), service.events(),
+                                    handshakeTimeouts));
+                            // Nearest the socket after that, so the caps count the bytes on the wire, TLS records and all.
                             channel.pipeline().addLast(bandwidth);
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                             if (audit != null) {
@@ -110,13 +136,44 @@ public final class NodeServer implements AutoCloseable {
                         }
                     })
                     .bind(host, port).sync().channel();
-            return new NodeServer(service, host, acceptors, workers, listener, open, bandwidth);
+            return new NodeServer(service, host, acceptors, workers, listener, open, bandwidth, limits, perAddress,
+                    handshakeTimeouts);
         } catch (InterruptedException | RuntimeException e) {
             bandwidth.release();
             acceptors.shutdownGracefully();
             workers.shutdownGracefully();
             throw e;
         }
+    }
+
+    /** Closes {@code channel} at once, with an event, when its address is over a limit; else counts it until it closes. */
+    private static boolean admit(SocketChannel channel, PerAddressLimits perAddress, NodeEvents events) {
+        InetAddress address = channel.remoteAddress().getAddress();
+        Optional<PerAddressLimits.Refusal> refusal = perAddress.admit(address);
+        if (refusal.isPresent()) {
+            if (refusal.get().tell()) {
+                events.emit(NodeEvent.Kind.CONNECTION_REFUSED, refusal.get().reason());
+            }
+            channel.close();
+            return false;
+        }
+        channel.closeFuture().addListener(closed -> perAddress.closed(address));
+        return true;
+    }
+
+    /** The per-address limits this server was started with. */
+    public ConnectionLimits connectionLimits() {
+        return limits;
+    }
+
+    /** Connections refused by the per-address limits since the server started. */
+    public long refusedConnections() {
+        return perAddress.refused();
+    }
+
+    /** Connections closed for not finishing the handshake in time since the server started. */
+    public long handshakeTimeouts() {
+        return handshakeTimeouts.get();
     }
 
     public int port() {

@@ -9,7 +9,7 @@ import java.util.Arrays;
 public record HiddenStates(int positions, int width, float[] values) {
 
     public HiddenStates {
-        if (positions <= 0 || width <= 0 || values.length != positions * width) {
+        if (positions <= 0 || width <= 0 || values.length != (long) positions * width) {
             throw new IllegalArgumentException("hidden states of " + positions + " × " + width
                     + " need " + ((long) positions * width) + " values, got " + values.length);
         }

@@ -182,6 +182,22 @@ class ScmCodecTest {
         assertThatThrownBy(() -> codec.decode(bytes, 2, WIDTH, 2)).hasMessageContaining("scm8").hasMessageContaining("corrupted");
     }
 
+    /**
+     * Boundary 4 (rank 0, no outliers) has an empty body: its payload is the same 4 bytes for any
+     * window, so only the count of values limits the window. A count past 2^31 once wrapped
+     * around into a negative array size (found by HiddenStateCodecFuzzTest).
+     */
+    @Test
+    void aWindowOfMoreValuesThanAnArrayHoldsIsRefusedNotWrappedAround() {
+        ScmCodec codec = codec(ActivationFormat.INT8);
+        byte[] emptyBody = codec.encode(inSubspace(1), 4);
+        assertThat(emptyBody).hasSize(ChecksummedCodec.CHECKSUM_BYTES);
+        assertThat(codec.decode(emptyBody, 3, WIDTH, 4).values()).hasSize(3 * WIDTH);
+        int tooMany = Integer.MAX_VALUE / WIDTH + 1;
+        assertThatThrownBy(() -> codec.decode(emptyBody, tooMany, WIDTH, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a window of " + tooMany + " × " + WIDTH + " values is more than");
+    }
+
     @Test
     void theScmCodecsExistOnlyWithACalibrationAndCarryItsHash() {
         byte[] hash = new byte[32];

@@ -61,6 +61,11 @@ final class RawPeer implements AutoCloseable {
         return message;
     }
 
+    /** The next reply within {@code millis}, or null. */
+    PeerMessage poll(long millis) throws InterruptedException {
+        return replies.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** Whether the node closed the connection within 10 s. */
     boolean closedByNode() {
         return channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);

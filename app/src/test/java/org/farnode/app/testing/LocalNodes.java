@@ -6,6 +6,7 @@ import java.util.List;
 import org.farnode.app.identity.NodeIdentity;
 import org.farnode.app.model.LoadedModel;
 import org.farnode.app.model.ModelFingerprint;
+import org.farnode.app.node.ConnectionLimits;
 import org.farnode.app.node.InboundAudit;
 import org.farnode.app.node.NodeServer;
 import org.farnode.app.node.NodeService;
@@ -42,9 +43,19 @@ public final class LocalNodes implements AutoCloseable {
     /** As {@link #start(LayerRange, NodeSettings, InboundAudit)}, with the key pair of {@code identity} (one kept in a folder, say). */
     public PeerAddress start(LayerRange range, NodeSettings settings, NodeIdentity identity, InboundAudit audit)
             throws InterruptedException {
+        return start(range, settings, identity, audit, ConnectionLimits.defaults());
+    }
+
+    /** As {@link #start(LayerRange, NodeSettings, InboundAudit)}, under {@code limits} rather than the default ones. */
+    public PeerAddress startWithLimits(LayerRange range, NodeSettings settings, ConnectionLimits limits) throws InterruptedException {
+        return start(range, settings, NodeIdentity.ephemeral(), null, limits);
+    }
+
+    private PeerAddress start(LayerRange range, NodeSettings settings, NodeIdentity identity, InboundAudit audit,
+                              ConnectionLimits limits) throws InterruptedException {
         NodeService service = new NodeService(new ShardRunner(model.weights(), range, ops), modelId, identity.nodeId(),
                 ops.name(), settings);
-        NodeServer server = NodeServer.start(service, identity, "127.0.0.1", 0, audit);
+        NodeServer server = NodeServer.start(service, identity, "127.0.0.1", 0, audit, limits);
         servers.add(server);
         identities.add(identity);
         return new PeerAddress("127.0.0.1", server.port(), identity.nodeId());
