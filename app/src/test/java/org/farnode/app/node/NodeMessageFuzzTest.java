@@ -119,7 +119,13 @@ class NodeMessageFuzzTest {
 
     /** Runs {@code message} on the compute thread as the network thread would hand it over; returns its one reply (or null). */
     private static PeerMessage call(NodeConnection connection, Replies link, PeerMessage message) throws Exception {
-        onComputeThread(() -> connection.receive(message));
+        onComputeThread(() -> {
+            // As the scheduler would: a window longer than one turn goes on, turn after turn, until it is answered.
+            WindowInProgress rest = connection.receive(message, false);
+            while (rest != null && !connection.continueWindow(rest)) {
+                // the next chunk
+            }
+        });
         List<PeerMessage> replies = new ArrayList<>();
         link.replies.drainTo(replies);
         assertThat(replies).as("replies to %s", message).hasSizeLessThanOrEqualTo(1);
