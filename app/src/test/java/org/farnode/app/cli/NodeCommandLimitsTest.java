@@ -19,9 +19,9 @@ class NodeCommandLimitsTest {
     @Test
     void theHelpListsTheLimitsWithTheirDefaults() {
         String help = run("node", "--help")[1].replaceAll("\\s+", " ");
-        assertThat(help).contains("--max-connections-per-ip=N Connections one IP address (an IPv6 /64) may hold open; more are refused (default: 8).")
+        assertThat(help).contains("--max-connections-per-ip=N Connections one IP address (an IPv6 /64) may hold open; more are refused (default: 256).")
                 .contains("--max-new-connections-per-second=N New connections one IP address may open per second; "
-                        + "a faster burst is refused (default: 20).")
+                        + "a faster burst is refused (default: 64).")
                 .contains("--handshake-timeout=SECONDS Seconds a new connection has to complete TLS and the gateway's Hello "
                         + "before it is closed (default: 10).");
     }
