@@ -184,7 +184,7 @@ class SwarmCommandIT {
             assertThat(gateway.exitValue()).as(err).isZero();
             assertThat(stopped).as("a node was stopped mid-generation").isNotNull();
             assertThat(text.toString()).as(err).isEqualTo(Stories260K.greedyText256());
-            assertThat(err).contains("lost node " + stopped.ready().address().nodeId().substring(0, 12))
+            assertThat(err).contains("left node " + stopped.ready().address().nodeId().substring(0, 12))
                     .contains("continuing on node " + (stopped == middle ? spare : middle).ready().address().nodeId().substring(0, 12));
             NodeProcess left = stopped;
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
