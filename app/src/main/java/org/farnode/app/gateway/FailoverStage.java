@@ -9,7 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.peer.EncodedStage;
@@ -50,11 +51,16 @@ import org.farnode.app.shard.Windows;
 public final class FailoverStage implements EncodedStage {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FailoverStage.class);
     private static final Executor CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
-    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(task -> {
+    /** Stall deadlines; one is cancelled (and dropped from the queue) as soon as its window is answered. */
+    private static final ScheduledThreadPoolExecutor TIMERS = new ScheduledThreadPoolExecutor(1, task -> {
         Thread thread = new Thread(task, "hop-stall-watch");
         thread.setDaemon(true);
         return thread;
     });
+
+    static {
+        TIMERS.setRemoveOnCancelPolicy(true);
+    }
 
     /** A window sent to this hop, kept while the node holds its positions. */
     private static final class Window {
@@ -63,6 +69,8 @@ public final class FailoverStage implements EncodedStage {
         final byte[] input;
         final CompletableFuture<byte[]> result = new CompletableFuture<>();
         long sentNanos;
+        /** The stall deadline of the last send, if one was set. */
+        ScheduledFuture<?> stallTimer;
         /** The output of the node serving the hop now; null until it answers. */
         byte[] answer;
         Check check;
@@ -237,7 +245,7 @@ public final class FailoverStage implements EncodedStage {
         window.sentNanos = System.nanoTime();
         stage.forwardEncodedAsync(window.start, window.positions, window.input)
                 .whenCompleteAsync((payload, error) -> answered(window, stage, payload, error), CALLBACKS);
-        stallWatch.deadlineNanos(window.positions).ifPresent(deadline -> TIMERS.schedule(
+        stallWatch.deadlineNanos(window.positions).ifPresent(deadline -> window.stallTimer = TIMERS.schedule(
                 () -> CALLBACKS.execute(() -> stallCheck(window, stage, deadline)), deadline, TimeUnit.NANOSECONDS));
     }
 
@@ -245,6 +253,9 @@ public final class FailoverStage implements EncodedStage {
         synchronized (this) {
             if (stage != current || window.answer != null || !history.contains(window)) {
                 return; // answered already by the node that took over
+            }
+            if (window.stallTimer != null) {
+                window.stallTimer.cancel(false);
             }
             if (error != null && recoverable(error)) {
                 failOver(error, null);
@@ -474,7 +485,7 @@ public final class FailoverStage implements EncodedStage {
                 if (verifier.shadowNode() == next) {
                     verifier.dropShadow();
                 }
-                CompletableFuture.runAsync(() -> closeQuietly(old), CALLBACKS); // a stalled node still holds the session
+                CompletableFuture.runAsync(old::closeQuietly, CALLBACKS); // a stalled node still holds the session
                 release();
                 return true;
             } catch (RuntimeException e) {
@@ -554,14 +565,6 @@ public final class FailoverStage implements EncodedStage {
             completions.clear();
         }
         ready.forEach(Runnable::run);
-    }
-
-    private static void closeQuietly(RemoteShardStage session) {
-        try {
-            session.close();
-        } catch (RuntimeException ignored) {
-            // the node is gone or given up on; its session ends with its connection or its idle timeout
-        }
     }
 
     /** Whether the hop can go on after {@code error}, in a new session: the node is gone, or it wiped the session. */

@@ -94,7 +94,7 @@ final class HopVerifier implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return ask(session, inputs.rows(0, start + positions), 0, positions)
-                .whenComplete((opinion, error) -> CompletableFuture.runAsync(() -> closeQuietly(session)));
+                .whenComplete((opinion, error) -> CompletableFuture.runAsync(session::closeQuietly));
     }
 
     /** The node's positions from {@code length} on are forgotten: the shadow follows. */
@@ -119,14 +119,14 @@ final class HopVerifier implements AutoCloseable {
         if (shadow != null) {
             RemoteShardStage old = shadow;
             shadow = null;
-            CompletableFuture.runAsync(() -> closeQuietly(old));
+            CompletableFuture.runAsync(old::closeQuietly);
         }
     }
 
     @Override
     public void close() {
         if (shadow != null) {
-            closeQuietly(shadow);
+            shadow.closeQuietly();
             shadow = null;
         }
     }
@@ -140,14 +140,5 @@ final class HopVerifier implements AutoCloseable {
             float[] last = Arrays.copyOfRange(all.values(), (total - positions) * width, total * width);
             return new Opinion(session.peer(), new HiddenStates(positions, width, last));
         });
-    }
-
-
-    private static void closeQuietly(RemoteShardStage session) {
-        try {
-            session.close();
-        } catch (RuntimeException ignored) {
-            // the checking session is gone with its node; nothing is lost
-        }
     }
 }

@@ -134,6 +134,15 @@ public final class RemoteShardStage implements EncodedStage {
         }
     }
 
+    /** {@link #close}, for a session whose node is gone or given up on: it wipes the session with its connection or its idle timeout. */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException ignored) {
+            // nothing is lost: the node held only this session's cache
+        }
+    }
+
     /** The gateway's count of this session's traffic on this hop. */
     public HopTraffic traffic() {
         synchronized (counts) {
