@@ -1,6 +1,7 @@
 package org.farnode.ui.shell;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import javafx.application.Platform;
 import javafx.scene.Parent;
@@ -18,6 +19,9 @@ import org.farnode.app.settings.SettingsStore;
  * wants it, else it quits. The node starts and stops off the FX thread.
  */
 public final class AppShell {
+    /** The sizes a desktop picks from for the title bar, task bar and window switcher. */
+    static final List<Integer> WINDOW_ICON_SIZES = List.of(16, 32, 48, 64, 128, 256);
+
     private final Stage stage;
     private final Path dataFolder;
     private final SettingsStore store;
@@ -43,6 +47,8 @@ public final class AppShell {
         this.localLoad = localLoad;
         this.useTray = useTray;
         stage.setTitle("FAR Node");
+        AppIconArtwork icon = AppIconArtwork.brand();
+        stage.getIcons().setAll(WINDOW_ICON_SIZES.stream().map(size -> FxImageCopy.of(icon.render(size))).toList());
         stage.setScene(new Scene(root, 1280, 900));
         stage.setOnCloseRequest(event -> {
             if (tray.isPresent() && store.load().settings().closeToTray()) {

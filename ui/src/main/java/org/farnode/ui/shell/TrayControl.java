@@ -2,10 +2,9 @@ package org.farnode.ui.shell;
 
 import java.awt.AWTException;
 import java.awt.Color;
-import java.awt.Graphics2D;
+import java.awt.Dimension;
 import java.awt.MenuItem;
 import java.awt.PopupMenu;
-import java.awt.RenderingHints;
 import java.awt.SystemTray;
 import java.awt.TrayIcon;
 import java.awt.image.BufferedImage;
@@ -19,6 +18,9 @@ import org.farnode.app.desktop.NodeControl;
  * says why and the app keeps working with its window.
  */
 final class TrayControl {
+    private static final AppIconArtwork SERVING = new AppIconArtwork(new Color(0x2da44e));
+    private static final AppIconArtwork NOT_SERVING = new AppIconArtwork(new Color(0xd4a72c));
+
     private final TrayIcon icon;
     private final NodeControl control;
 
@@ -74,15 +76,14 @@ final class TrayControl {
         });
     }
 
-    /** A filled circle: green while serving, amber while not. */
+    /**
+     * The app icon, green while serving, amber while not, drawn at the tray's own icon size: a
+     * 16 px tray gets the mark simplified for 16 px rather than a larger icon shrunk into a blur.
+     */
     private static BufferedImage image(boolean serving) {
-        BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(serving ? new Color(0x2da44e) : new Color(0xd4a72c));
-        g.fillOval(3, 3, 26, 26);
-        g.dispose();
-        return image;
+        Dimension tray = SystemTray.getSystemTray().getTrayIconSize();
+        int size = Math.clamp(Math.min(tray.width, tray.height), AppIconArtwork.MIN_SIZE, AppIconArtwork.MAX_SIZE);
+        return (serving ? SERVING : NOT_SERVING).render(size);
     }
 
     void remove() {
