@@ -6,6 +6,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
 cd "$root"
-mvn -q -B -DskipTests package -pl installer -am >&2
+mvn -q -B -DskipTests -Dfar.installer.skip=true package -pl installer -am >&2
 "$JAVA_HOME/bin/java" -Djava.awt.headless=true -cp installer/target/installer.jar:ui/target/ui.jar \
   org.farnode.installer.icons.WriteIcons "${1:-assets/icons}"

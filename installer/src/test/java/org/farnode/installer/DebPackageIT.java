@@ -23,7 +23,7 @@ class DebPackageIT {
     private static final long MAX_DEB_BYTES = 150L * 1000 * 1000;
     private static final Path INSTALL_DIR = Path.of("/opt/far-node");
     private static final Path LAUNCHER = INSTALL_DIR.resolve("bin/far-node");
-    private static final Path MENU_ENTRY = Path.of("/usr/share/applications/far-node-far-node.desktop");
+    private static final Path MENU_ENTRY = Path.of("/usr/share/applications/far-node.desktop");
 
     @TempDir
     Path home;
@@ -49,7 +49,7 @@ class DebPackageIT {
         requireRoot();
         assertThat(Commands.run(List.of("dpkg", "-s", "far-node"), home).exitCode())
                 .as("far-node is already installed here; this test installs and removes its own copy: remove it first "
-                        + "(dpkg -r far-node)").isNotZero();
+                        + "(dpkg --purge far-node)").isNotZero();
         try {
             Commands.run(List.of("dpkg", "-i", deb.toString()), home).requireSuccess();
             assertThat(LAUNCHER).isExecutable();
@@ -61,10 +61,11 @@ class DebPackageIT {
             selfTestPassesWithoutADisplay();
             windowOpensOnTheDisplay();
         } finally {
-            Commands.Result removed = Commands.run(List.of("dpkg", "-r", "far-node"), home);
-            assertThat(removed.exitCode()).as("dpkg -r far-node: %s", removed.stderr()).isZero();
+            // --purge, so dpkg forgets the package entirely (plain -r keeps its record until a purge).
+            Commands.Result removed = Commands.run(List.of("dpkg", "--purge", "far-node"), home);
+            assertThat(removed.exitCode()).as("dpkg --purge far-node: %s", removed.stderr()).isZero();
         }
-        assertThat(Commands.run(List.of("dpkg", "-s", "far-node"), home).stdout()).doesNotContain("Status: install ok installed");
+        assertThat(Commands.run(List.of("dpkg", "-s", "far-node"), home).exitCode()).as("dpkg knows far-node no more").isNotZero();
         assertThat(INSTALL_DIR).as("nothing left of the app after its removal").doesNotExist();
         assertThat(MENU_ENTRY).doesNotExist();
     }
