@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,8 @@ class FarNodeAppIT {
         try {
             awaitLine(lines, "serves layers [0, 2) of stories260K.gguf", 90);
             awaitLine(lines, "the local gateway generates stories through the swarm", 30);
+            assertThat(Files.readString(dataFolder.resolve("logs/far-node.log")))
+                    .as("the log file in the data folder").contains("serves layers [0, 2) of stories260K.gguf");
 
             Outcome second = run("--data-folder", dataFolder.toString());
             assertThat(second.exitCode()).isZero();
