@@ -43,7 +43,7 @@ record ModelUnderTest(Path path, boolean synthetic, String format, GgmlType weig
     }
 
     private static ModelUnderTest open(Path file, boolean synthetic) {
-        Path absolute = file.toAbsolutePath();
+        Path absolute = file.toAbsolutePath().normalize();
         if (!Files.exists(absolute)) {
             throw new IllegalArgumentException("model file not found: " + absolute);
         }

@@ -107,7 +107,7 @@ public final class SelfTest {
     private ModelUnderTest loadModel(ScratchFolder scratch) throws Exception {
         ModelUnderTest model;
         if (modelFile.isPresent()) {
-            steps.say("checking " + modelFile.get().toAbsolutePath());
+            steps.say("checking " + modelFile.get().toAbsolutePath().normalize());
             model = ModelUnderTest.given(modelFile.get());
         } else {
             steps.say("no --model given: writing a small synthetic model into " + scratch.path());
