@@ -10,24 +10,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.farnode.app.testing.FarProcess;
 import org.farnode.app.testing.Stories260K;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./far-node} run as a user runs it: its options, the app starting its swarm on a real display, one instance at a time. */
+/**
+ * {@code ./far-node} run as a user runs it: its options, the self-test without a display, the app
+ * starting its swarm on a real display, one instance at a time.
+ */
 class FarNodeAppIT {
     @TempDir
     Path dataFolder;
 
     private static Process start(String... args) throws IOException {
+        return start(environment -> { }, args);
+    }
+
+    /** Starts {@code ./far-node args} with this process's environment as {@code adjust} leaves it. */
+    private static Process start(Consumer<Map<String, String>> adjust, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(FarProcess.launcher("far-node").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("FAR_NO_BUILD", "1"); // the build under test is already packaged
+        adjust.accept(builder.environment());
         Process process = builder.start();
         process.getOutputStream().close();
         return process;
@@ -37,7 +48,11 @@ class FarNodeAppIT {
     }
 
     private static Outcome run(String... args) throws Exception {
-        Process process = start(args);
+        return run(environment -> { }, args);
+    }
+
+    private static Outcome run(Consumer<Map<String, String>> adjust, String... args) throws Exception {
+        Process process = start(adjust, args);
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("far-node %s finished", String.join(" ", args)).isTrue();
@@ -57,6 +72,23 @@ class FarNodeAppIT {
         Outcome wrong = run("--colour", "blue");
         assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.stderr()).contains("far-node: unknown option '--colour'").contains("Usage: far-node");
+    }
+
+    @Test
+    void theSelfTestPassesWithoutADisplay() throws Exception {
+        Outcome selfTest = run(environment -> {
+            environment.remove("DISPLAY");
+            environment.remove("WAYLAND_DISPLAY");
+            environment.put("XDG_CONFIG_HOME", dataFolder.toString()); // where the user's settings and node key would go
+        }, "--self-test");
+
+        assertThat(selfTest.exitCode()).as(selfTest.stderr()).isZero();
+        assertThat(selfTest.stdout()).contains("far-node self-test: PASS").containsPattern("tokens +16 in \\d+ ms")
+                .contains("swarm    2 nodes: layers [0, 1)");
+        assertThat(selfTest.stderr()).doesNotContain("FAIL").doesNotContain("no display");
+        try (var written = Files.list(dataFolder)) {
+            assertThat(written).as("the user's data folder is left alone").isEmpty();
+        }
     }
 
     @Test
