@@ -19,7 +19,7 @@ public record LaunchOptions(Path dataFolder, Optional<Path> model, boolean testT
     public static final String USAGE = """
             Usage: far-node [--data-folder DIR] [--model FILE.gguf] [--no-test-traffic] [--no-tray]
                    far-node --self-test [--model FILE.gguf]
-              --data-folder DIR   where settings.json and the node's key live (default: %s)
+              --data-folder DIR   where settings.json, the node's key and logs/far-node.log live (default: %s)
               --model FILE.gguf   the model to serve when none is chosen yet (else the first start asks for one)
               --no-test-traffic   do not start the local gateway's stories (the switch in the window starts them)
               --no-tray           no system tray icon (closing the window quits)
