@@ -73,7 +73,8 @@ class DebPackageIT {
     private void selfTestPassesWithoutADisplay() throws Exception {
         Commands.Result selfTest = Commands.runHeadless(List.of(LAUNCHER.toString(), "--self-test"), home);
         assertThat(selfTest.exitCode()).as("far-node --self-test:\n%s\n%s", selfTest.stdout(), selfTest.stderr()).isZero();
-        assertThat(selfTest.stdout()).contains("self-test: PASS");
+        assertThat(selfTest.stdout()).contains("far-node self-test: PASS");
+        System.out.println("DebPackageIT: " + LAUNCHER + " --self-test printed:\n" + selfTest.stdout());
     }
 
     private void windowOpensOnTheDisplay() throws Exception {
