@@ -83,12 +83,17 @@ final class InstalledApp implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the installed app did not end within 30 s of SIGTERM");
+            }
+            reader.join(5_000);
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            throw new AssertionError("the installed app did not end within 30 s of SIGTERM");
+            Thread.currentThread().interrupt();
         }
-        reader.join(5_000);
     }
 }
