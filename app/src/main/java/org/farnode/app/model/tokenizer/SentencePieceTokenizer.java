@@ -1,15 +1,11 @@
 package org.farnode.app.model.tokenizer;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +53,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private final SpecialTokens special;
     private final boolean addSpacePrefix;
     private final boolean addBosToken;
+    private final boolean addEosToken;
 
     /** Text → id of every token that encoding may produce; on duplicate texts the lowest id wins. */
     private final Map<String, Integer> mergeableIds;
@@ -70,17 +67,27 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private final byte[][] surfaces;
     /** User-defined token texts by first char, longest first; empty for most vocabularies. */
     private final Map<Character, List<UserDefined>> userDefinedByFirstChar;
+    /** The texts of control and unknown tokens, for {@link #encodeParsingSpecial}. */
+    private final SpecialTokenMatcher specialText;
 
     /**
      * Builds the tokenizer; throws {@link TokenizerFormatException} when a special id is outside the
      * vocabulary or a {@link TokenType#BYTE} token is not written {@code <0xNN>}.
      */
     public SentencePieceTokenizer(Vocabulary vocabulary, SpecialTokens special, boolean addSpacePrefix, boolean addBosToken) {
+        this(vocabulary, special, addSpacePrefix, addBosToken, false);
+    }
+
+    /** As {@link #SentencePieceTokenizer(Vocabulary, SpecialTokens, boolean, boolean)}, with whether input ends with EOS. */
+    public SentencePieceTokenizer(Vocabulary vocabulary, SpecialTokens special, boolean addSpacePrefix, boolean addBosToken,
+                                  boolean addEosToken) {
         this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
         this.special = Objects.requireNonNull(special, "special");
         special.checkAgainst(vocabulary);
         this.addSpacePrefix = addSpacePrefix;
         this.addBosToken = addBosToken;
+        this.addEosToken = addEosToken;
+        this.specialText = new SpecialTokenMatcher(vocabulary, EnumSet.of(TokenType.CONTROL, TokenType.UNKNOWN));
 
         int size = vocabulary.size();
         Map<String, Integer> mergeable = new HashMap<>(size * 2);
@@ -156,6 +163,18 @@ public final class SentencePieceTokenizer implements Tokenizer {
         Symbols symbols = split(normalized);
         mergeBestPairs(normalized, symbols);
         return emit(normalized, symbols);
+    }
+
+    /**
+     * Each run of text between control or unknown token texts is encoded as by {@link #encode}, so
+     * it gets its own dummy prefix, as after a BOS.
+     */
+    @Override
+    public int[] encodeParsingSpecial(String text) {
+        Objects.requireNonNull(text, "text");
+        IntList ids = new IntList(text.length());
+        specialText.split(text, run -> ids.addAll(encode(run)), ids::add);
+        return ids.toArray();
     }
 
     /** The text split into characters and whole user-defined pieces, as a doubly linked list. */
@@ -326,6 +345,11 @@ public final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean addEosToken() {
+        return addEosToken;
+    }
+
+    @Override
     public int vocabularySize() {
         return vocabulary.size();
     }
@@ -393,64 +417,22 @@ public final class SentencePieceTokenizer implements Tokenizer {
         }
     }
 
-    private static final class IntList {
-        private int[] values;
-        private int size;
-
-        IntList(int capacity) {
-            values = new int[Math.max(4, capacity)];
-        }
-
-        void add(int value) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = value;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
-    }
-
     /** Holds back the bytes of an incomplete UTF-8 character until later byte tokens complete it. */
     private final class Streaming implements StreamingDecoder {
-        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private final Utf8Accumulator text = new Utf8Accumulator();
         private final ByteArrayOutputStream tokenBytes = new ByteArrayOutputStream();
-        /** Bytes not yet decoded, in read mode. */
-        private ByteBuffer pending = ByteBuffer.allocate(0);
         private boolean atStart = true;
 
         @Override
         public String accept(int id) {
             tokenBytes.reset();
             atStart = appendToken(id, atStart, tokenBytes);
-            if (tokenBytes.size() == 0) {
-                return "";
-            }
-            ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + tokenBytes.size());
-            joined.put(pending).put(tokenBytes.toByteArray()).flip();
-            pending = joined;
-            return decodePending(false);
+            return text.append(tokenBytes.toByteArray());
         }
 
         @Override
         public String flush() {
-            return decodePending(true);
-        }
-
-        private String decodePending(boolean endOfInput) {
-            // Every char of output needs at least one byte of input, so this buffer never overflows.
-            CharBuffer out = CharBuffer.allocate(pending.remaining() + 1);
-            CoderResult result = utf8.decode(pending, out, endOfInput);
-            if (endOfInput) {
-                result = utf8.flush(out);
-                utf8.reset();
-            }
-            assert result.isUnderflow() : result;
-            return out.flip().toString();
+            return text.flush();
         }
     }
 }

@@ -33,10 +33,15 @@ public final class TokenizerLoader {
     public static final String EOS_KEY = "tokenizer.ggml.eos_token_id";
     public static final String UNKNOWN_KEY = "tokenizer.ggml.unknown_token_id";
     public static final String ADD_BOS_KEY = "tokenizer.ggml.add_bos_token";
+    public static final String ADD_EOS_KEY = "tokenizer.ggml.add_eos_token";
     public static final String ADD_SPACE_PREFIX_KEY = "tokenizer.ggml.add_space_prefix";
+    public static final String MERGES_KEY = "tokenizer.ggml.merges";
+    public static final String PRE_KEY = "tokenizer.ggml.pre";
 
     /** The {@value #MODEL_KEY} value of SentencePiece vocabularies (Llama 1/2, TinyLlama). */
     public static final String SENTENCEPIECE_MODEL = "llama";
+    /** The {@value #MODEL_KEY} value of byte-level BPE vocabularies (GPT-2, Llama 3, Qwen2, StarCoder, SmolLM). */
+    public static final String BYTE_LEVEL_BPE_MODEL = "gpt2";
 
     private TokenizerLoader() {
     }
@@ -53,30 +58,33 @@ public final class TokenizerLoader {
     }
 
     /**
-     * The tokenizer that GGUF metadata describes. {@value #MODEL_KEY} picks the algorithm; only
-     * {@value #SENTENCEPIECE_MODEL} (SentencePiece) is implemented. It reads {@value #TOKENS_KEY} and
-     * {@value #SCORES_KEY} (required, equal lengths), {@value #TOKEN_TYPE_KEY} (optional, else inferred
-     * as for llama2.c files), the BOS/EOS/unknown ids (default 1/2/0), {@value #ADD_BOS_KEY} (default
-     * true) and {@value #ADD_SPACE_PREFIX_KEY} (default true).
+     * The tokenizer that GGUF metadata describes. {@value #MODEL_KEY} picks the algorithm:
+     * {@value #BYTE_LEVEL_BPE_MODEL} is read by {@link ByteLevelBpeLoader}; {@value #SENTENCEPIECE_MODEL}
+     * (SentencePiece) reads {@value #TOKENS_KEY} and {@value #SCORES_KEY} (required, equal lengths),
+     * {@value #TOKEN_TYPE_KEY} (optional, else inferred as for llama2.c files), the BOS/EOS/unknown ids
+     * (default 1/2/0), {@value #ADD_BOS_KEY} (default true), {@value #ADD_EOS_KEY} (default false) and
+     * {@value #ADD_SPACE_PREFIX_KEY} (default true).
      */
     public static Tokenizer fromGguf(GgufMetadata metadata) {
         Objects.requireNonNull(metadata, "metadata");
         String model = metadata.optionalString(MODEL_KEY).orElseThrow(() -> new TokenizerFormatException(
                 "the GGUF metadata has no " + MODEL_KEY + ", so it does not say which tokenizer to build"));
-        if (!SENTENCEPIECE_MODEL.equals(model)) {
-            throw new UnsupportedTokenizerException("tokenizer model \"" + model + "\" (" + MODEL_KEY
-                    + ") is not supported; supported: \"" + SENTENCEPIECE_MODEL + "\" (SentencePiece, as in Llama 1/2 and TinyLlama)");
-        }
         try {
-            return sentencePieceFromGguf(metadata);
+            return switch (model) {
+                case SENTENCEPIECE_MODEL -> sentencePieceFromGguf(metadata);
+                case BYTE_LEVEL_BPE_MODEL -> ByteLevelBpeLoader.fromGguf(metadata);
+                default -> throw new UnsupportedTokenizerException("tokenizer model \"" + model + "\" (" + MODEL_KEY
+                        + ") is not supported; supported: \"" + SENTENCEPIECE_MODEL + "\" (SentencePiece, as in Llama 1/2 and TinyLlama), \""
+                        + BYTE_LEVEL_BPE_MODEL + "\" (byte-level BPE, as in GPT-2, Llama 3, Qwen2, StarCoder and SmolLM)");
+            };
         } catch (GgufFormatException e) {
             throw new TokenizerFormatException("the GGUF tokenizer metadata is malformed: " + e.getMessage(), e);
         }
     }
 
     private static SentencePieceTokenizer sentencePieceFromGguf(GgufMetadata metadata) {
-        requireKey(metadata, TOKENS_KEY);
-        requireKey(metadata, SCORES_KEY);
+        requireKey(metadata, TOKENS_KEY, SENTENCEPIECE_MODEL);
+        requireKey(metadata, SCORES_KEY, SENTENCEPIECE_MODEL);
         String[] pieces = metadata.stringArray(TOKENS_KEY);
         float[] scores = metadata.floatArray(SCORES_KEY);
         if (scores.length != pieces.length) {
@@ -87,33 +95,35 @@ public final class TokenizerLoader {
                 metadata.optionalInteger(BOS_KEY).orElse(SpecialTokens.LLAMA_DEFAULTS.bos()),
                 metadata.optionalInteger(EOS_KEY).orElse(SpecialTokens.LLAMA_DEFAULTS.eos()),
                 metadata.optionalInteger(UNKNOWN_KEY).orElse(SpecialTokens.LLAMA_DEFAULTS.unknown()));
-        TokenType[] types;
-        if (metadata.contains(TOKEN_TYPE_KEY)) {
-            int[] codes = metadata.intArray(TOKEN_TYPE_KEY);
-            if (codes.length != pieces.length) {
-                throw new TokenizerFormatException(TOKEN_TYPE_KEY + " has " + codes.length + " entries but " + TOKENS_KEY
-                        + " has " + pieces.length + "; there must be one type per token");
-            }
-            types = new TokenType[codes.length];
-            for (int id = 0; id < codes.length; id++) {
-                try {
-                    types[id] = TokenType.ofCode(codes[id]);
-                } catch (TokenizerFormatException e) {
-                    throw new TokenizerFormatException(TOKEN_TYPE_KEY + "[" + id + "]: " + e.getMessage());
-                }
-            }
-        } else {
-            types = inferTypes(pieces, special);
-        }
+        TokenType[] types = metadata.contains(TOKEN_TYPE_KEY) ? storedTypes(metadata, pieces.length) : inferTypes(pieces, special);
         return new SentencePieceTokenizer(new Vocabulary(pieces, scores, types), special,
                 metadata.optionalBoolean(ADD_SPACE_PREFIX_KEY).orElse(true),
-                metadata.optionalBoolean(ADD_BOS_KEY).orElse(true));
+                metadata.optionalBoolean(ADD_BOS_KEY).orElse(true),
+                metadata.optionalBoolean(ADD_EOS_KEY).orElse(false));
     }
 
-    private static void requireKey(GgufMetadata metadata, String key) {
+    /** The {@value #TOKEN_TYPE_KEY} array, which must have {@code tokenCount} valid codes. */
+    static TokenType[] storedTypes(GgufMetadata metadata, int tokenCount) {
+        int[] codes = metadata.intArray(TOKEN_TYPE_KEY);
+        if (codes.length != tokenCount) {
+            throw new TokenizerFormatException(TOKEN_TYPE_KEY + " has " + codes.length + " entries but " + TOKENS_KEY
+                    + " has " + tokenCount + "; there must be one type per token");
+        }
+        TokenType[] types = new TokenType[codes.length];
+        for (int id = 0; id < codes.length; id++) {
+            try {
+                types[id] = TokenType.ofCode(codes[id]);
+            } catch (TokenizerFormatException e) {
+                throw new TokenizerFormatException(TOKEN_TYPE_KEY + "[" + id + "]: " + e.getMessage());
+            }
+        }
+        return types;
+    }
+
+    static void requireKey(GgufMetadata metadata, String key, String model) {
         if (!metadata.contains(key)) {
             throw new TokenizerFormatException("the GGUF metadata has no " + key + ", which a \""
-                    + SENTENCEPIECE_MODEL + "\" tokenizer needs");
+                    + model + "\" tokenizer needs");
         }
     }
 

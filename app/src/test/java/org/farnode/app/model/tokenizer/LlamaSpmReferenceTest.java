@@ -7,9 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * swift-transformers Llama 2 files (with BOS 1).
  */
 class LlamaSpmReferenceTest {
-    private static final String DIR = "testdata/tokenizers/";
-    private static final String SEPARATOR = "\n__ggml_vocab_test__\n";
+    private static final String DIR = LlamaCppVocabCases.DIR;
 
     private static Tokenizer tokenizer;
 
@@ -39,6 +35,7 @@ class LlamaSpmReferenceTest {
         assertThat(tokenizer.bosId()).isEqualTo(1);
         assertThat(tokenizer.eosId()).isEqualTo(2);
         assertThat(tokenizer.addBosToken()).isTrue();
+        assertThat(tokenizer.addEosToken()).isFalse();
         assertThat(tokenizer.piece(15043)).isEqualTo("▁Hello");
         assertThat(tokenizer.tokenType(0)).isEqualTo(TokenType.UNKNOWN);
         assertThat(tokenizer.tokenType(1)).isEqualTo(TokenType.CONTROL);
@@ -47,19 +44,10 @@ class LlamaSpmReferenceTest {
 
     @Test
     void llamaCppCasesEncodeToReferenceIds() throws IOException {
-        List<Case> cases = llamaCppCases();
+        List<LlamaCppVocabCases.Case> cases = LlamaCppVocabCases.of("ggml-vocab-llama-spm");
         assertThat(cases).hasSize(46);
-        int passed = 0;
-        List<String> failures = new ArrayList<>();
-        for (Case c : cases) {
-            int[] actual = tokenizer.encode(c.input);
-            if (Arrays.equals(actual, c.ids)) {
-                passed++;
-            } else {
-                failures.add(quote(c.input) + ": expected " + Arrays.toString(c.ids) + " but got " + Arrays.toString(actual));
-            }
-        }
-        assertThat(failures).as("%d of %d cases match", passed, cases.size()).isEmpty();
+        List<String> failures = LlamaCppVocabCases.mismatches(tokenizer, cases);
+        assertThat(failures).as("%d of %d cases match", cases.size() - failures.size(), cases.size()).isEmpty();
     }
 
     /**
@@ -69,10 +57,20 @@ class LlamaSpmReferenceTest {
      */
     @Test
     void llamaCppReferenceIdsDecodeToInput() throws IOException {
-        for (Case c : llamaCppCases()) {
-            assertThat(tokenizer.decode(c.ids)).as(quote(c.input)).isEqualTo(c.input);
-            assertThat(decodeStreaming(c.ids)).as(quote(c.input)).isEqualTo(c.input);
+        for (LlamaCppVocabCases.Case c : LlamaCppVocabCases.of("ggml-vocab-llama-spm")) {
+            assertThat(tokenizer.decode(c.ids())).as(quote(c.input())).isEqualTo(c.input());
+            assertThat(LlamaCppVocabCases.decodeStreaming(tokenizer, c.ids())).as(quote(c.input())).isEqualTo(c.input());
         }
+    }
+
+    /** Control-token text becomes the token only when asked; each run of text after it gets its own dummy prefix. */
+    @Test
+    void controlTokenTextIsParsedOnlyWhenAsked() {
+        int[] hello = tokenizer.encode("Hello");
+        assertThat(tokenizer.encodeParsingSpecial("Hello</s><s>Hello"))
+                .containsExactly(hello[0], 2, 1, hello[0]);
+        assertThat(tokenizer.encode("Hello</s>")).doesNotContain(2);
+        assertThat(tokenizer.encodeAsModelInput("Hello")).containsExactly(1, hello[0]);
     }
 
     @Test
@@ -113,36 +111,6 @@ class LlamaSpmReferenceTest {
         assertThat(failures).isEmpty();
     }
 
-    private static String decodeStreaming(int[] ids) {
-        StreamingDecoder decoder = tokenizer.streamingDecoder();
-        StringBuilder text = new StringBuilder();
-        for (int id : ids) {
-            text.append(decoder.accept(id));
-        }
-        return text.append(decoder.flush()).toString();
-    }
-
-    private record Case(String input, int[] ids) {
-    }
-
-    /** The .inp inputs (split on the separator, the empty piece after the last one dropped) with the .out lines. */
-    private static List<Case> llamaCppCases() throws IOException {
-        Path inp = SharedData.require(DIR + "llama.cpp/ggml-vocab-llama-spm.gguf.inp");
-        Path out = SharedData.require(DIR + "llama.cpp/ggml-vocab-llama-spm.gguf.out");
-        String inputs = Files.readString(inp, StandardCharsets.UTF_8);
-        assertThat(inputs).endsWith(SEPARATOR);
-        String[] texts = inputs.substring(0, inputs.length() - SEPARATOR.length()).split(java.util.regex.Pattern.quote(SEPARATOR), -1);
-        List<String> lines = Files.readAllLines(out, StandardCharsets.US_ASCII);
-        assertThat(lines).hasSameSizeAs(texts);
-        List<Case> cases = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++) {
-            String line = lines.get(i).trim();
-            int[] ids = line.isEmpty() ? new int[0] : Arrays.stream(line.split(" ")).mapToInt(Integer::parseInt).toArray();
-            cases.add(new Case(texts[i], ids));
-        }
-        return cases;
-    }
-
     private static int[] ints(JsonNode array) {
         int[] values = new int[array.size()];
         for (int i = 0; i < values.length; i++) {
@@ -152,14 +120,6 @@ class LlamaSpmReferenceTest {
     }
 
     static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        text.codePoints().forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7F) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return out.append('"').toString();
+        return LlamaCppVocabCases.quote(text);
     }
 }

@@ -75,9 +75,9 @@ class Stories260kTokenizerTest {
                 "The year 2023: 100% [done] ~ {ok} | <s> </s> <0x41>");
         for (String text : texts) {
             int[] ids = fromGguf.encode(text);
-            assertThat(fromBin.encode(text)).as(LlamaSpmReferenceTest.quote(text)).containsExactly(ids);
-            assertThat(fromGguf.decode(ids)).as(LlamaSpmReferenceTest.quote(text)).isEqualTo(text);
-            assertThat(fromBin.decode(ids)).as(LlamaSpmReferenceTest.quote(text)).isEqualTo(text);
+            assertThat(fromBin.encode(text)).as(LlamaCppVocabCases.quote(text)).containsExactly(ids);
+            assertThat(fromGguf.decode(ids)).as(LlamaCppVocabCases.quote(text)).isEqualTo(text);
+            assertThat(fromBin.decode(ids)).as(LlamaCppVocabCases.quote(text)).isEqualTo(text);
         }
     }
 

@@ -86,14 +86,68 @@ class TokenizerLoaderTest {
         assertThat(tokenizer.encode("ab")).containsExactly(3, 4);
     }
 
-    @Test
-    void byteLevelBpeIsReportedAsUnsupported() throws IOException {
-        Path gpt2 = SharedData.require("testdata/tokenizers/llama.cpp/ggml-vocab-gpt-2.gguf");
+    /** Minimal metadata for a byte-level BPE vocabulary: the 256 bytes, "ab", and an end-of-text token. */
+    private static Map<String, GgufValue> bpeMetadata() {
+        List<String> pieces = new java.util.ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            pieces.add(String.valueOf(ByteUnicode.charOf(b)));
+        }
+        pieces.add("ab");
+        pieces.add("<|endoftext|>");
+        Map<String, GgufValue> entries = new LinkedHashMap<>();
+        entries.put(TokenizerLoader.MODEL_KEY, GgufValue.string("gpt2"));
+        entries.put(TokenizerLoader.PRE_KEY, GgufValue.string("gpt-2"));
+        entries.put(TokenizerLoader.TOKENS_KEY, GgufValue.array(GgufValueType.STRING, pieces));
+        entries.put(TokenizerLoader.MERGES_KEY, GgufValue.array(GgufValueType.STRING, List.of("a b")));
+        entries.put(TokenizerLoader.EOS_KEY, GgufValue.uint32(257));
+        return entries;
+    }
 
-        assertThatThrownBy(() -> TokenizerLoader.fromGguf(gpt2))
+    @Test
+    void byteLevelBpeIsReadWithDefaultsForWhatIsMissing() throws IOException {
+        Tokenizer tokenizer = fromGguf(bpeMetadata());
+
+        assertThat(tokenizer).isInstanceOf(ByteLevelBpeTokenizer.class);
+        assertThat(tokenizer.encode("ab")).containsExactly(256);
+        assertThat(tokenizer.bosId()).as("BOS is EOS when only EOS is given").isEqualTo(257);
+        assertThat(tokenizer.tokenType(257)).as("without token types, BOS/EOS are control tokens").isEqualTo(TokenType.CONTROL);
+        assertThat(tokenizer.addBosToken()).isFalse();
+        assertThat(tokenizer.addEosToken()).isFalse();
+
+        Map<String, GgufValue> llama3 = bpeMetadata();
+        llama3.put(TokenizerLoader.PRE_KEY, GgufValue.string("llama-bpe"));
+        assertThat(fromGguf(llama3).addBosToken()).as("Llama 3 adds BOS unless told otherwise").isTrue();
+        llama3.put(TokenizerLoader.ADD_BOS_KEY, GgufValue.bool(false));
+        llama3.put(TokenizerLoader.ADD_EOS_KEY, GgufValue.bool(true));
+        assertThat(fromGguf(llama3).addBosToken()).isFalse();
+        assertThat(fromGguf(llama3).addEosToken()).isTrue();
+
+        Map<String, GgufValue> noPre = bpeMetadata();
+        noPre.remove(TokenizerLoader.PRE_KEY);
+        assertThat(((ByteLevelBpeTokenizer) fromGguf(noPre)).preTokenizer()).isEqualTo(BpePreTokenizer.GPT2);
+
+        Path gpt2 = SharedData.require("testdata/tokenizers/llama.cpp/ggml-vocab-gpt-2.gguf");
+        assertThat(TokenizerLoader.fromGguf(gpt2)).isInstanceOf(ByteLevelBpeTokenizer.class);
+    }
+
+    @Test
+    void byteLevelBpeNeedsAKnownPreTokenizerMergesAndAnEndToken() {
+        Map<String, GgufValue> unknownPre = bpeMetadata();
+        unknownPre.put(TokenizerLoader.PRE_KEY, GgufValue.string("tekken"));
+        assertThatThrownBy(() -> fromGguf(unknownPre))
                 .isInstanceOf(UnsupportedTokenizerException.class)
-                .hasMessageContaining("\"gpt2\"")
-                .hasMessageContaining("supported: \"llama\"");
+                .hasMessageContaining("\"tekken\"").hasMessageContaining("llama-bpe");
+
+        Map<String, GgufValue> noMerges = bpeMetadata();
+        noMerges.remove(TokenizerLoader.MERGES_KEY);
+        assertThatThrownBy(() -> fromGguf(noMerges))
+                .isInstanceOf(TokenizerFormatException.class).hasMessageContaining(TokenizerLoader.MERGES_KEY);
+
+        Map<String, GgufValue> noSpecial = bpeMetadata();
+        noSpecial.remove(TokenizerLoader.EOS_KEY);
+        assertThatThrownBy(() -> fromGguf(noSpecial))
+                .isInstanceOf(TokenizerFormatException.class)
+                .hasMessageContaining(TokenizerLoader.BOS_KEY).hasMessageContaining(TokenizerLoader.EOS_KEY);
     }
 
     @Test
@@ -102,7 +156,7 @@ class TokenizerLoaderTest {
         entries.put(TokenizerLoader.MODEL_KEY, GgufValue.string("bert"));
         assertThatThrownBy(() -> fromGguf(entries))
                 .isInstanceOf(UnsupportedTokenizerException.class)
-                .hasMessageContaining("\"bert\"").hasMessageContaining("SentencePiece");
+                .hasMessageContaining("\"bert\"").hasMessageContaining("SentencePiece").hasMessageContaining("\"gpt2\"");
     }
 
     @Test
