@@ -11,7 +11,7 @@ import java.nio.file.NoSuchFileException;
         description = "FAR Node: run Llama-family models on this machine, or across nodes that each serve some of its layers.",
         subcommands = {GenerateCommand.class, NodeCommand.class, GatewayCommand.class, SwarmCommand.class,
                 BenchCommand.class, SynthCommand.class, DevicesCommand.class, CalibrateCommand.class,
-                LinkCommand.class, PrivacyAuditCommand.class, SelfTestCommand.class})
+                LinkCommand.class, PrivacyAuditCommand.class, SelfTestCommand.class, ModelCommand.class})
 public final class FarCli {
 
     public static void main(String[] args) {

@@ -49,7 +49,7 @@ public class HubException extends IOException {
 
     static HubException cutOff(HubFile file, long bytesKept, Path part, IOException cause) {
         return new HubException("download of " + file.path() + " was cut off at byte " + bytesKept + " of " + file.size()
-                + " (" + reason(cause, null) + "); the bytes so far are kept in " + part
+                + " (connection lost: " + reason(cause, null) + "); the bytes so far are kept in " + part
                 + " and running the same command again resumes from there", cause);
     }
 

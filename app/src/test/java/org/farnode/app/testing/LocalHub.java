@@ -224,10 +224,21 @@ public final class LocalHub implements AutoCloseable {
             cutAfterBytes = -1;
             out.write(body, 0, (int) cut);
             out.flush();
+            // The JDK's client drops bytes it has received but not yet handed on once the connection
+            // fails; a pause lets it hand on all of them, so the client holds exactly `cut` bytes.
+            pause(300);
             // A handler that throws makes the JDK's server close the connection, short of the Content-Length.
             throw new IOException("cutting the connection after " + cut + " bytes, as asked");
         }
         out.write(body);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sendText(HttpExchange exchange, int status, String body) throws IOException {
