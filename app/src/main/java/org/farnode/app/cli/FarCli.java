@@ -12,7 +12,7 @@ import java.nio.file.NoSuchFileException;
         subcommands = {GenerateCommand.class, NodeCommand.class, GatewayCommand.class, SwarmCommand.class,
                 BenchCommand.class, SynthCommand.class, DevicesCommand.class, CalibrateCommand.class,
                 LinkCommand.class, PrivacyAuditCommand.class, SelfTestCommand.class, TokenizeCommand.class,
-                DetokenizeCommand.class})
+                DetokenizeCommand.class, ModelCommand.class})
 public final class FarCli {
 
     public static void main(String[] args) {
