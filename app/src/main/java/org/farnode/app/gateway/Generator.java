@@ -28,6 +28,8 @@ public final class Generator {
     private final Tokenizer tokenizer;
     private final List<ShardStage> route;
     private final int prefillWindow;
+    /** Ids besides EOS and BOS that end a generation, such as a chat template's end-of-turn token. */
+    private final int[] endOfTurnIds;
 
     public Generator(GatewayModel gateway, Tokenizer tokenizer, List<ShardStage> route) {
         this(gateway, tokenizer, route, PREFILL_WINDOW);
@@ -35,6 +37,10 @@ public final class Generator {
 
     /** As {@link #Generator(GatewayModel, Tokenizer, List)}, sending a prompt in windows of at most {@code prefillWindow} positions. */
     public Generator(GatewayModel gateway, Tokenizer tokenizer, List<ShardStage> route, int prefillWindow) {
+        this(gateway, tokenizer, route, prefillWindow, new int[0]);
+    }
+
+    private Generator(GatewayModel gateway, Tokenizer tokenizer, List<ShardStage> route, int prefillWindow, int[] endOfTurnIds) {
         LayerRange.requireChain(route.stream().map(ShardStage::layers).toList(), gateway.config().blockCount());
         if (prefillWindow < 1) {
             throw new IllegalArgumentException("the prefill window must be at least 1 position, got " + prefillWindow);
@@ -43,6 +49,30 @@ public final class Generator {
         this.tokenizer = tokenizer;
         this.route = List.copyOf(route);
         this.prefillWindow = prefillWindow;
+        this.endOfTurnIds = endOfTurnIds.clone();
+    }
+
+    /** This generator, also stopping when the model emits one of {@code ids} (a chat template's end-of-turn tokens). */
+    public Generator stoppingAlsoAt(int... ids) {
+        for (int id : ids) {
+            if (id < 0 || id >= tokenizer.vocabularySize()) {
+                throw new IllegalArgumentException("stop token id must be 0.." + (tokenizer.vocabularySize() - 1) + ", got " + id);
+            }
+        }
+        return new Generator(gateway, tokenizer, route, prefillWindow, ids);
+    }
+
+    /** Whether {@code id} ends the generation: EOS, BOS, or an end-of-turn id. */
+    private boolean stops(int id) {
+        if (id == tokenizer.eosId() || id == tokenizer.bosId()) {
+            return true;
+        }
+        for (int stop : endOfTurnIds) {
+            if (id == stop) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -112,7 +142,7 @@ public final class Generator {
         }
         while (speculation == null && generated.size() < maxTokens) {
             int next = sampler.sample(logits, 0, vocab);
-            if (next == tokenizer.eosId() || next == tokenizer.bosId()) {
+            if (stops(next)) {
                 reason = GenerationResult.StopReason.END_OF_TEXT;
                 break;
             }
@@ -152,7 +182,7 @@ public final class Generator {
         SplittableRandom random = new SplittableRandom(sampling.seed());
         int next = WindowVerification.firstToken(logits, vocab, sampling, random);
         while (true) {
-            if (next == tokenizer.eosId() || next == tokenizer.bosId()) {
+            if (stops(next)) {
                 return GenerationResult.StopReason.END_OF_TEXT;
             }
             generated.add(next);
@@ -186,7 +216,7 @@ public final class Generator {
             int[] emitted = verdict.emitted();
             for (int i = 0; i < verdict.accepted(); i++) {
                 int token = emitted[i];
-                if (token == tokenizer.eosId() || token == tokenizer.bosId()) {
+                if (stops(token)) {
                     return GenerationResult.StopReason.END_OF_TEXT;
                 }
                 generated.add(token);

@@ -1,5 +1,6 @@
 package org.farnode.app.model;
 
+import org.farnode.app.model.chat.PromptFormat;
 import org.farnode.app.model.gguf.GgufFile;
 import org.farnode.app.model.gguf.GgufFormatException;
 import org.farnode.app.model.tokenizer.Tokenizer;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * A model opened from disk: weights (views of the mapped file), its tokenizer, and the mapping
@@ -21,13 +23,16 @@ public final class LoadedModel implements AutoCloseable {
     private final String format;
     private final LlamaWeights weights;
     private final Tokenizer tokenizer;
+    private final Optional<String> chatTemplate;
     private final AutoCloseable mapping;
 
-    private LoadedModel(Path path, String format, LlamaWeights weights, Tokenizer tokenizer, AutoCloseable mapping) {
+    private LoadedModel(Path path, String format, LlamaWeights weights, Tokenizer tokenizer, Optional<String> chatTemplate,
+                        AutoCloseable mapping) {
         this.path = path;
         this.format = format;
         this.weights = weights;
         this.tokenizer = tokenizer;
+        this.chatTemplate = chatTemplate;
         this.mapping = mapping;
     }
 
@@ -47,7 +52,8 @@ public final class LoadedModel implements AutoCloseable {
             GgufFile file = GgufFile.open(modelFile);
             try {
                 return new LoadedModel(modelFile, "GGUF v" + file.version(), GgufLlamaWeights.weights(file),
-                        TokenizerLoader.fromGguf(file.metadata()), file);
+                        TokenizerLoader.fromGguf(file.metadata()), file.metadata().optionalString(PromptFormat.TEMPLATE_KEY),
+                        file);
             } catch (RuntimeException e) {
                 file.close();
                 throw e;
@@ -63,7 +69,8 @@ public final class LoadedModel implements AutoCloseable {
                 throw new ModelLoadException("tokenizer " + tokenizerFile + " has " + tokenizer.vocabularySize()
                         + " tokens but the checkpoint's vocabulary is " + checkpoint.weights().config().vocabularySize());
             }
-            return new LoadedModel(modelFile, "llama2.c checkpoint", checkpoint.weights(), tokenizer, checkpoint);
+            return new LoadedModel(modelFile, "llama2.c checkpoint", checkpoint.weights(), tokenizer, Optional.empty(),
+                    checkpoint);
         } catch (RuntimeException | IOException e) {
             checkpoint.close();
             throw e;
@@ -94,6 +101,16 @@ public final class LoadedModel implements AutoCloseable {
 
     public Tokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The chat template source ({@code tokenizer.chat_template}); empty for a file without one and for llama2.c. */
+    public Optional<String> chatTemplate() {
+        return chatTemplate;
+    }
+
+    /** How prompts for this model are written: chat in its template's format, or plain completion. */
+    public PromptFormat promptFormat() {
+        return PromptFormat.of(chatTemplate);
     }
 
     @Override

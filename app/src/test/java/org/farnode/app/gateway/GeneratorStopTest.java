@@ -22,7 +22,7 @@ import org.farnode.backend.ops.CpuOps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Generation stops at the end-of-text token or at the token limit, whichever comes first. */
+/** Generation stops at the end-of-text token, at an end-of-turn token, or at the token limit, whichever comes first. */
 class GeneratorStopTest {
     @TempDir
     Path dir;
@@ -48,17 +48,34 @@ class GeneratorStopTest {
         assertThat(result.stopReason()).isEqualTo(GenerationResult.StopReason.END_OF_TEXT);
     }
 
+    @Test
+    void stopsAtAnEndOfTurnTokenWithOrWithoutSpeculation() throws Exception {
+        int[] greedy = Stories260K.firstGreedyIds();
+        int endOfTurn = greedy[4];
+        for (boolean speculate : new boolean[]{false, true}) {
+            GenerationResult result = generateGreedy(Stories260K.gguf(), 50, speculate, endOfTurn);
+            assertThat(result.generatedTokens()).as("speculation " + speculate).containsExactly(Arrays.copyOf(greedy, 4));
+            assertThat(result.stopReason()).isEqualTo(GenerationResult.StopReason.END_OF_TEXT);
+        }
+    }
+
     private static GenerationResult generateGreedy(Path model, int maxTokens) throws Exception {
+        return generateGreedy(model, maxTokens, false);
+    }
+
+    private static GenerationResult generateGreedy(Path model, int maxTokens, boolean speculate, int... endOfTurn)
+            throws Exception {
         try (LoadedModel loaded = LoadedModel.open(model, null); CpuOps ops = new CpuOps(2)) {
             var stage = new ShardRunner(loaded.weights(), LayerRange.all(loaded.config().blockCount()), ops).openSession();
-            Generator generator = new Generator(new GatewayModel(loaded.weights(), ops), loaded.tokenizer(), List.of(stage));
+            Generator generator = new Generator(new GatewayModel(loaded.weights(), ops), loaded.tokenizer(), List.of(stage))
+                    .stoppingAlsoAt(endOfTurn);
             List<Integer> streamed = new ArrayList<>();
-            GenerationResult result = generator.generate("", maxTokens, SamplingSettings.greedy(),
+            GenerationResult result = generator.generate(generator.promptTokens(""), maxTokens, SamplingSettings.greedy(),
                     (id, text) -> {
                         if (id >= 0) {
                             streamed.add(id);
                         }
-                    });
+                    }, speculate ? org.farnode.app.speculative.Speculation.promptLookup(4) : null);
             assertThat(streamed).containsExactlyElementsOf(Arrays.stream(result.generatedTokens()).boxed().toList());
             stage.close();
             return result;
