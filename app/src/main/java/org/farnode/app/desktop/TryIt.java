@@ -138,6 +138,12 @@ public final class TryIt {
             int[] prompted;
             if (conversation.format() instanceof PromptFormat.Chat chat) {
                 prompted = ChatTemplate.promptIds(tokenizer, conversation.prompt(input, tokenizer));
+                int context = swarm.model().config().contextLength();
+                if (prompted.length >= context) {
+                    throw new IllegalArgumentException("the conversation is " + prompted.length
+                            + " tokens but the model's context holds " + context
+                            + " (including at least one generated token); start a new conversation");
+                }
                 generator = generator.stoppingAlsoAt(chat.template().endOfTurnIds(tokenizer));
             } else {
                 prompted = generator.promptTokens(input);

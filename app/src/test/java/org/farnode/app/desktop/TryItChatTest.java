@@ -1,6 +1,7 @@
 package org.farnode.app.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +60,9 @@ class TryItChatTest {
             assertThat(second.promptIds()).containsExactly(ChatTemplate.promptIds(tokenizer, "<|user|>\nHello</s>\n<|assistant|>\n"
                     + reply + "</s>\n<|user|>\nAnd then?</s>\n<|assistant|>\n"));
             assertThat(conversation.turns()).hasSize(4);
+            assertThatThrownBy(() -> TryIt.run(swarm, conversation, "x".repeat(200), 4, "fp32", false, (piece, hops) -> { }))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start a new conversation");
+            assertThat(conversation.turns()).as("a refused turn is not kept").hasSize(4);
             conversation.clear();
             assertThat(conversation.turns()).isEmpty();
         }

@@ -22,15 +22,21 @@ import javafx.scene.layout.VBox;
 import org.farnode.app.desktop.EmbeddedSwarm;
 import org.farnode.app.desktop.TryIt;
 import org.farnode.app.desktop.TryIt.HopRow;
+import org.farnode.app.model.chat.PromptFormat;
 import org.farnode.ui.dashboard.Figures;
 
 /**
  * "Try it": a prompt sent through the swarm as a user's gateway sends it, the text streaming back,
  * each hop's bytes and the tokens gained per round trip. Greedy, so the same prompt always gives
- * the same text. The generation runs on its own thread; the FX thread only shows its progress.
+ * the same text. A model with a chat template it recognises is chatted with, the panel keeping the
+ * conversation; any other continues the prompt; a line says which. The generation runs on its own
+ * thread; the FX thread only shows its progress.
  */
 public final class TryItView extends VBox {
     private final EmbeddedSwarm swarm;
+    /** Touched only on the worker thread, which runs one generation at a time. */
+    private final TryIt.Conversation conversation;
+    private final boolean chat;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "try-it");
         thread.setDaemon(true);
@@ -41,6 +47,8 @@ public final class TryItView extends VBox {
     private final ChoiceBox<String> codec = new ChoiceBox<>();
     private final CheckBox promptLookup = new CheckBox("Speculate with prompt lookup (same text, fewer round trips)");
     private final Button run = new Button("Generate");
+    private final Button newChat = new Button("New conversation");
+    private final Label mode = new Label();
     private final TextArea output = new TextArea();
     private final Label summary = new Label("Greedy decoding: the same prompt always gives the same text.");
     private final TableView<HopRow> hops = new TableView<>();
@@ -48,6 +56,8 @@ public final class TryItView extends VBox {
     public TryItView(EmbeddedSwarm swarm) {
         super(12);
         this.swarm = swarm;
+        this.conversation = TryIt.Conversation.with(swarm);
+        this.chat = conversation.format() instanceof PromptFormat.Chat;
         setPadding(new Insets(16));
         setId("try-it");
         prompt.setId("try-prompt");
@@ -64,6 +74,17 @@ public final class TryItView extends VBox {
         run.getStyleClass().add(Styles.ACCENT);
         run.setDefaultButton(true);
         run.setOnAction(event -> start());
+        mode.setId("try-mode");
+        mode.setText(conversation.format().description());
+        mode.getStyleClass().add(Styles.TEXT_MUTED);
+        newChat.setId("try-new-chat");
+        newChat.setVisible(chat);
+        newChat.setManaged(chat);
+        newChat.setOnAction(event -> clearConversation());
+        if (chat) {
+            prompt.setText("Hello! Who are you?");
+            prompt.setPromptText("Your next message");
+        }
         output.setId("try-output");
         output.setEditable(false);
         output.setWrapText(true);
@@ -90,8 +111,9 @@ public final class TryItView extends VBox {
         note.setWrapText(true);
         note.getStyleClass().add(Styles.TEXT_MUTED);
         getChildren().addAll(title, note,
-                new HBox(8, new Label("Prompt"), prompt, new Label("Tokens"), maxTokens, new Label("Codec"), codec, run),
-                promptLookup, output, summary, hops);
+                new HBox(8, new Label(chat ? "Message" : "Prompt"), prompt, new Label("Tokens"), maxTokens, new Label("Codec"),
+                        codec, run, newChat),
+                mode, promptLookup, output, summary, hops);
     }
 
     private static TableColumn<HopRow, String> column(String title, java.util.function.Function<HopRow, String> value) {
@@ -113,7 +135,12 @@ public final class TryItView extends VBox {
         String chosenCodec = codec.getValue();
         boolean speculate = promptLookup.isSelected();
         run.setDisable(true);
-        output.setText(text);
+        newChat.setDisable(true);
+        if (chat) {
+            output.appendText((output.getText().isEmpty() ? "" : "\n\n") + "You: " + text + "\n\nModel: ");
+        } else {
+            output.setText(text);
+        }
         hops.getItems().clear();
         summary.setText("Generating...");
         worker.execute(() -> generate(text, tokens, chosenCodec, speculate));
@@ -121,7 +148,7 @@ public final class TryItView extends VBox {
 
     private void generate(String text, int tokens, String chosenCodec, boolean speculate) {
         try {
-            TryIt.Summary result = TryIt.run(swarm, text, tokens, chosenCodec, speculate,
+            TryIt.Summary result = TryIt.run(swarm, conversation, text, tokens, chosenCodec, speculate,
                     (piece, hopRows) -> Platform.runLater(() -> {
                         output.appendText(piece);
                         hops.getItems().setAll(hopRows);
@@ -136,8 +163,25 @@ public final class TryItView extends VBox {
         } catch (RuntimeException e) {
             Platform.runLater(() -> summary.setText("The generation failed: " + e.getMessage()));
         } finally {
-            Platform.runLater(() -> run.setDisable(false));
+            Platform.runLater(() -> {
+                run.setDisable(false);
+                newChat.setDisable(false);
+            });
         }
+    }
+
+    private void clearConversation() {
+        run.setDisable(true);
+        newChat.setDisable(true);
+        worker.execute(() -> {
+            conversation.clear();
+            Platform.runLater(() -> {
+                output.clear();
+                summary.setText("A new conversation.");
+                run.setDisable(false);
+                newChat.setDisable(false);
+            });
+        });
     }
 
     /** Stops the generation thread (the app is closing). */

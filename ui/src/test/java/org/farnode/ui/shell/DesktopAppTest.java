@@ -88,6 +88,7 @@ class DesktopAppTest extends RunningAppTest {
     void tryItStreamsTheReferenceGreedyText(FxRobot robot) throws Exception {
         RunningApp.awaitNode(shell);
         RunningApp.selectTab(robot, shell, "Try it");
+        assertThat(RunningApp.text(robot, "try-mode")).isEqualTo("completion: this model has no chat template");
         robot.interact(() -> {
             robot.lookup("#try-prompt").queryAs(TextField.class).setText("");
             robot.lookup("#try-max-tokens").queryAs(TextField.class).setText("256");
