@@ -186,10 +186,12 @@ public final class CpuOps implements Ops {
             for (int pair = 0; pair < pairs; pair++) {
                 float c = rope.cos(position, pair);
                 float s = rope.sin(position, pair);
-                float a = x[base + 2 * pair];
-                float b = x[base + 2 * pair + 1];
-                x[base + 2 * pair] = a * c - b * s;
-                x[base + 2 * pair + 1] = a * s + b * c;
+                int i = base + rope.first(pair);
+                int j = base + rope.second(pair);
+                float a = x[i];
+                float b = x[j];
+                x[i] = a * c - b * s;
+                x[j] = a * s + b * c;
             }
         }
     }

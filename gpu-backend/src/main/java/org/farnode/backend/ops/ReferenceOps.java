@@ -60,10 +60,12 @@ public final class ReferenceOps implements Ops {
             for (int pair = 0; pair < rope.ropeDimension() / 2; pair++) {
                 double c = rope.cos(position, pair);
                 double s = rope.sin(position, pair);
-                double a = x[base + 2 * pair];
-                double b = x[base + 2 * pair + 1];
-                x[base + 2 * pair] = (float) (a * c - b * s);
-                x[base + 2 * pair + 1] = (float) (a * s + b * c);
+                int i = base + rope.first(pair);
+                int j = base + rope.second(pair);
+                double a = x[i];
+                double b = x[j];
+                x[i] = (float) (a * c - b * s);
+                x[j] = (float) (a * s + b * c);
             }
         }
     }

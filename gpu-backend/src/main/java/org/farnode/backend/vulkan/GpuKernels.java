@@ -27,10 +27,10 @@ final class GpuKernels implements AutoCloseable {
         }
         matmul = new GpuMatmul(device, compiler);
         rmsnorm = new ComputePipeline(device, "rmsnorm", compiler.compile("rmsnorm"), 3, 3 * 4);
-        ropeKv = new ComputePipeline(device, "rope_kv", compiler.compile("rope_kv"), 6, 7 * 4);
+        ropeKv = new ComputePipeline(device, "rope_kv", compiler.compile("rope_kv"), 6, 8 * 4);
         attention = new ComputePipeline(device, "attention", compiler.compile("attention", "MAX_POSITIONS " + contextLength), 5, 5 * 4);
         attentionDecode = new ComputePipeline(device, "attention with rope", compiler.compile("attention", "MAX_POSITIONS " + contextLength,
-                "ROPE_DECODE 1"), 7, 8 * 4);
+                "ROPE_DECODE 1"), 7, 9 * 4);
         swiglu = new ComputePipeline(device, "swiglu", compiler.compile("swiglu"), 1, 3 * 4);
         add = new ComputePipeline(device, "add", compiler.compile("add"), 2, 2 * 4);
     }

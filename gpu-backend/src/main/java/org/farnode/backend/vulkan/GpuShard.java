@@ -48,6 +48,8 @@ public final class GpuShard implements AutoCloseable {
     private final long swigluSet;
     private final long weightBytes;
     final int ropePairs;
+    /** 1 when rope pairs are a head's halves (NeoX style), 0 when adjacent values: the shaders' {@code neox}. */
+    final int ropeNeox;
 
     /** The uploaded tensors of one layer and the descriptor sets that bind them to the shard's activations. */
     static final class Layer {
@@ -111,6 +113,7 @@ public final class GpuShard implements AutoCloseable {
         attended = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         gateUp = zeroed(GpuBuffer.deviceLocal(device, 4L * window * gateUpStride));
         ropePairs = rope.ropeDimension() / 2;
+        ropeNeox = rope.style() == org.farnode.backend.ops.RopeStyle.NEOX ? 1 : 0;
         if (shape.headSize() > 512) {
             throw new VulkanException("the GPU attention kernel takes heads of at most 512 values; this model's are "
                     + shape.headSize() + " (use --backend cpu)");
@@ -181,11 +184,11 @@ public final class GpuShard implements AutoCloseable {
     /** As {@link #record(VkCommandBuffer, int, List)}, with a timestamp after each op when {@code marks} is not null. */
     void record(VkCommandBuffer c, int count, List<long[]> sessionSets, OpTimestamps marks) {
         int dimStride = shape.dimStride();
-        int[] ropeKvShape = {ropePairs, shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, keyOffset, valueOffset};
+        int[] ropeKvShape = {ropePairs, shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, keyOffset, valueOffset, ropeNeox};
         int ropeKvItems = shape.heads() * ropePairs + 2 * shape.kvDim();
         int[] attentionShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride};
         int[] attentionDecodeShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride, ropePairs, keyOffset,
-                valueOffset};
+                valueOffset, ropeNeox};
         if (marks != null) {
             marks.begin(c);
         }

@@ -125,8 +125,10 @@ class CpuOpsConformanceTest {
     void ropeMatchesReferenceIncludingPartialRotation(boolean vectors, int threads) {
         int heads = 3;
         int headSize = 16;
-        for (int ropeDimension : new int[] {headSize, 8}) {
-            RopeTable table = new RopeTable(ropeDimension, 64, 10000);
+        for (RopeTable table : new RopeTable[] {new RopeTable(headSize, 64, 10000), new RopeTable(8, 64, 10000),
+                new RopeTable(headSize, 64, 10000, RopeStyle.NEOX, null, 1), new RopeTable(8, 64, 1e6, RopeStyle.NEOX, null, 1),
+                new RopeTable(headSize, 64, 500000, RopeStyle.INTERLEAVED, new float[] {1, 1, 1.5f, 2, 4, 8, 8, 8}, 2)}) {
+            int ropeDimension = table.ropeDimension();
             float[] expected = randomFloats(5 + heads * headSize, ropeDimension);
             float[] actual = expected.clone();
             float[] original = expected.clone();
@@ -134,7 +136,7 @@ class CpuOpsConformanceTest {
             try (CpuOps ops = new CpuOps(threads, vectors)) {
                 ops.rope(actual, 5, heads, headSize, table, 37);
             }
-            assertRelativelyClose(actual, expected, 1e-6, "rope dimension " + ropeDimension);
+            assertRelativelyClose(actual, expected, 1e-6, table.style() + " rope over " + ropeDimension);
             for (int h = 0; h < heads; h++) {
                 for (int i = ropeDimension; i < headSize; i++) {
                     int at = 5 + h * headSize + i;
