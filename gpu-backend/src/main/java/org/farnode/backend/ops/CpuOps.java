@@ -255,6 +255,21 @@ public final class CpuOps implements Ops {
     }
 
     @Override
+    public void addBias(float[] x, Tensor bias, int size, int batch) {
+        if (bias.elementCount() != size) {
+            throw new IllegalArgumentException("bias " + bias + " must have " + size + " values");
+        }
+        float[] b = new float[size];
+        Dequantize.values(bias.name(), bias.type(), bias.data(), 0, size, b, 0);
+        for (int r = 0; r < batch; r++) {
+            int o = r * size;
+            for (int i = 0; i < size; i++) {
+                x[o + i] += b[i];
+            }
+        }
+    }
+
+    @Override
     public void add(float[] acc, float[] x, int n) {
         for (int i = 0; i < n; i++) {
             acc[i] += x[i];

@@ -51,6 +51,9 @@ public interface Ops extends AutoCloseable {
     /** Residual add, in place: {@code acc[i] += x[i]} for {@code i < n}. */
     void add(float[] acc, float[] x, int n);
 
+    /** Bias add to each of {@code batch} rows, in place: {@code x[b·size + i] += bias[i]} for {@code i < size}. */
+    void addBias(float[] x, Tensor bias, int size, int batch);
+
     /** Frees what the implementation holds (threads, device memory); the ops are unusable afterwards. */
     @Override
     default void close() {

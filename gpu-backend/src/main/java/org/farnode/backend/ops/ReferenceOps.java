@@ -116,4 +116,15 @@ public final class ReferenceOps implements Ops {
             acc[i] += x[i];
         }
     }
+
+    @Override
+    public void addBias(float[] x, Tensor bias, int size, int batch) {
+        float[] b = new float[size];
+        Dequantize.row(bias, 0, b, 0);
+        for (int r = 0; r < batch; r++) {
+            for (int i = 0; i < size; i++) {
+                x[r * size + i] += b[i];
+            }
+        }
+    }
 }

@@ -16,6 +16,8 @@ final class GpuKernels implements AutoCloseable {
     final ComputePipeline swiglu;
     /** The residual add on its own; a shard folds it into the products that precede it ({@code accumulate}). */
     final ComputePipeline add;
+    /** One row added to every row of a window: the Q/K/V biases after the stacked product. */
+    final ComputePipeline bias;
 
     GpuKernels(VulkanDevice device, ShaderCompiler compiler, int contextLength) {
         // attention.comp: scores, reductions, the query, partial sums, and the decode variant's key and value
@@ -33,6 +35,7 @@ final class GpuKernels implements AutoCloseable {
                 "ROPE_DECODE 1"), 7, 9 * 4);
         swiglu = new ComputePipeline(device, "swiglu", compiler.compile("swiglu"), 1, 3 * 4);
         add = new ComputePipeline(device, "add", compiler.compile("add"), 2, 2 * 4);
+        bias = new ComputePipeline(device, "bias", compiler.compile("add", "BROADCAST_ROW 1"), 2, 2 * 4);
     }
 
     @Override
@@ -44,5 +47,6 @@ final class GpuKernels implements AutoCloseable {
         attentionDecode.close();
         swiglu.close();
         add.close();
+        bias.close();
     }
 }

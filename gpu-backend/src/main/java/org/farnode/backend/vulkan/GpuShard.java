@@ -57,6 +57,9 @@ public final class GpuShard implements AutoCloseable {
         GpuBuffer ffnNorm;
         /** Q, K and V stacked: one product. */
         GpuMatrix qkv;
+        /** The Q/K/V biases at the stacked product's offsets, zero between; null for a layer without biases. */
+        GpuBuffer qkvBias;
+        long qkvBiasSet;
         GpuMatrix output;
         /** Gate and up stacked: one product. */
         GpuMatrix gateUp;
@@ -86,6 +89,9 @@ public final class GpuShard implements AutoCloseable {
                 needed += t.type().bytesFor(t.elementCount());
             }
             needed += 8L * shape.dim();
+            if (w.hasBiases()) {
+                needed += 4L * (w.queryBias().elementCount() + w.keyBias().elementCount() + w.valueBias().elementCount());
+            }
         }
         if (needed > vramCapBytes) {
             throw new VulkanException("this shard's weights need " + gib(needed) + " on " + device.name() + " but the cap is "
@@ -138,6 +144,14 @@ public final class GpuShard implements AutoCloseable {
         layer.attentionNorm = floats(java.util.Arrays.copyOf(values(w.attentionNorm()), shape.dimStride()));
         layer.ffnNorm = floats(java.util.Arrays.copyOf(values(w.ffnNorm()), shape.dimStride()));
         layer.qkv = GpuMatrix.stack(device, w.query(), w.key(), w.value());
+        if (w.hasBiases()) {
+            float[] stacked = new float[qkvStride];
+            System.arraycopy(values(w.queryBias()), 0, stacked, 0, Math.toIntExact(w.queryBias().elementCount()));
+            System.arraycopy(values(w.keyBias()), 0, stacked, keyOffset, Math.toIntExact(w.keyBias().elementCount()));
+            System.arraycopy(values(w.valueBias()), 0, stacked, valueOffset, Math.toIntExact(w.valueBias().elementCount()));
+            layer.qkvBias = floats(stacked);
+            layer.qkvBiasSet = kernels.bias.bind(qkv, layer.qkvBias);
+        }
         layer.output = GpuMatrix.upload(device, w.attentionOutput());
         layer.gateUp = GpuMatrix.stack(device, w.ffnGate(), w.ffnUp());
         layer.down = GpuMatrix.upload(device, w.ffnDown());
@@ -168,7 +182,7 @@ public final class GpuShard implements AutoCloseable {
 
     /**
      * Records one window of {@code count} positions through every layer, for a session's caches and
-     * sets. Per layer: RMSNorm, the stacked Q/K/V product, RoPE with the cache append, attention,
+     * sets. Per layer: RMSNorm, the stacked Q/K/V product (and its biases, for a layer with them), RoPE with the cache append, attention,
      * the output product added to the residual, RMSNorm, the stacked gate/up product, and the down
      * product added to the residual. For one position (a decode step) the products fold in what
      * comes before them: Q/K/V and gate/up apply RMSNorm as they load x, the down product SwiGLU of
@@ -202,6 +216,10 @@ public final class GpuShard implements AutoCloseable {
             long[] sets = sessionSets.get(l); // {rope and kv append, attention, attention with rope and append}
             recordNormedProduct(c, count, layer.qkv, layer.qkvNormedSet, layer.attentionNormSet, layer.qkvSet, qkvStride, marks);
             done(c, marks, "q/k/v product");
+            if (layer.qkvBias != null) {
+                kernels.bias.record(c, layer.qkvBiasSet, new int[] {qkvStride, qkvStride}, groups(qkvStride, 64), count);
+                done(c, marks, "q/k/v bias");
+            }
             if (count == 1) {
                 kernels.attentionDecode.record(c, sets[2], attentionDecodeShape, shape.heads(), 1);
             } else {
@@ -314,6 +332,9 @@ public final class GpuShard implements AutoCloseable {
             }
             layer.attentionNorm.close();
             layer.ffnNorm.close();
+            if (layer.qkvBias != null) {
+                layer.qkvBias.close();
+            }
         }
         for (GpuBuffer b : new GpuBuffer[] {io, stepHost, step, x, normed, qkv, attended, gateUp, cos, sin}) {
             b.close();

@@ -186,6 +186,25 @@ class CpuOpsConformanceTest {
         assertThat(sumActual).containsExactly(sumExpected);
     }
 
+    @ParameterizedTest(name = "vectors={0}, threads={1}")
+    @MethodSource("backends")
+    void biasAddMatchesReferenceOnEveryRow(boolean vectors, int threads) {
+        int size = 48;
+        int batch = 3;
+        Tensor bias = randomTensor(GgmlType.F32, size, 1, 77);
+        float[] expected = randomFloats(size * batch, 9);
+        float[] actual = expected.clone();
+        float[] original = expected.clone();
+        REFERENCE.addBias(expected, bias, size, batch);
+        try (CpuOps ops = new CpuOps(threads, vectors)) {
+            ops.addBias(actual, bias, size, batch);
+        }
+        assertThat(actual).containsExactly(expected);
+        float[] row = new float[size];
+        REFERENCE.readRow(bias, 0, row, 0);
+        assertThat(expected[2 * size + 5]).isEqualTo(original[2 * size + 5] + row[5]);
+    }
+
     @Test
     void unsupportedTypeNamesTensorAndType() {
         Tensor w = new Tensor("blk.0.ffn_down.weight", GgmlType.Q4_K, new long[] {256, 2},

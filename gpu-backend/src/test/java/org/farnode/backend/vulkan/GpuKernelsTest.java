@@ -176,6 +176,19 @@ class GpuKernelsTest {
         assertClose("add", actual, expected, new float[expected.length], stride);
     }
 
+    @ParameterizedTest(name = "bias of {0}, {1} rows")
+    @CsvSource({"1, 1", "7, 3", "67, 3", "2048, 2"})
+    void biasAddMatchesTheReference(int size, int rows) {
+        int stride = paddedStride(size);
+        float[] accumulator = random(rows, stride, size, 37L * size + rows);
+        float[] bias = gaussian(size, 41L * size);
+        float[] sum = pack(accumulator, rows, stride, size);
+        REFERENCE.addBias(sum, RandomTensors.f32Vector("test.bias", bias), size, rows);
+        float[] expected = unpack(sum, accumulator.clone(), rows, stride, size);
+        float[] actual = runInPlace(kernels.bias, accumulator, bias, size, stride, rows);
+        assertClose("bias", actual, expected, new float[expected.length], stride);
+    }
+
     @ParameterizedTest(name = "{0} heads / {1} KV heads of {2}, {4} rows after {3} cached positions")
     @MethodSource("attentionCases")
     void attentionAfterRopeAndCacheAppendMatchesTheReference(int heads, int kvHeads, int headSize, int start, int rows) {
