@@ -38,6 +38,10 @@ public record RopeScaling(String description, float positionScale, float[] frequ
         GgufMetadata meta = file.metadata();
         String type = meta.optionalString(arch + ".rope.scaling.type").orElse("none");
         String prefix = arch + ".rope.scaling.";
+        if (!java.util.List.of("none", "linear", "llama3").contains(type)) {
+            throw new ModelLoadException(file.path() + " asks for rope scaling type '" + type
+                    + "'; supported: none, linear, llama3 (or a rope_freqs.weight tensor)");
+        }
         if (file.hasTensor("rope_freqs.weight")) {
             Tensor t = file.tensor("rope_freqs.weight");
             if (t.type() != GgmlType.F32 || t.elementCount() != ropeDimension / 2) {
@@ -63,8 +67,7 @@ public record RopeScaling(String description, float positionScale, float[] frequ
                 float high = meta.optionalFloat(prefix + "high_freq_factor").orElse(4f);
                 yield new RopeScaling("llama3 ×" + factor, 1f, llama3Factors(ropeDimension, base, factor, original, low, high));
             }
-            default -> throw new ModelLoadException(file.path() + " asks for rope scaling type '" + type
-                    + "'; supported: none, linear, llama3 (or a rope_freqs.weight tensor)");
+            default -> throw new AssertionError(type); // checked above
         };
     }
 

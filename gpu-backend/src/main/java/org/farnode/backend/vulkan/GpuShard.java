@@ -182,12 +182,12 @@ public final class GpuShard implements AutoCloseable {
 
     /**
      * Records one window of {@code count} positions through every layer, for a session's caches and
-     * sets. Per layer: RMSNorm, the stacked Q/K/V product (and its biases, for a layer with them), RoPE with the cache append, attention,
-     * the output product added to the residual, RMSNorm, the stacked gate/up product, and the down
-     * product added to the residual. For one position (a decode step) the products fold in what
-     * comes before them: Q/K/V and gate/up apply RMSNorm as they load x, the down product SwiGLU of
-     * gate and up, and attention rotates and appends the position's key and value itself, so a
-     * layer is 5 dispatches. A batch runs RMSNorm, RoPE with the append, and SwiGLU on their own
+     * sets. Per layer: RMSNorm, the stacked Q/K/V product (then its biases, for a layer with them),
+     * RoPE with the cache append, attention, the output product added to the residual, RMSNorm, the
+     * stacked gate/up product, and the down product added to the residual. For one position (a
+     * decode step) the products fold in what comes before them: Q/K/V and gate/up apply RMSNorm as
+     * they load x, the down product SwiGLU of gate and up, and attention rotates and appends the
+     * position's key and value itself, so a layer is 5 dispatches (6 with biases). A batch runs RMSNorm, RoPE with the append, and SwiGLU on their own
      * (a batched product would recompute them for every tile of rows, and a window's positions
      * attend to each other's keys). Each op waits for the one before (a barrier between).
      */
