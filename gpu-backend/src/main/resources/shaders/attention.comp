@@ -38,7 +38,7 @@ layout(std430, set = 0, binding = 4) readonly buffer Step { uint start; };
 #ifdef ROPE_DECODE
 layout(std430, set = 0, binding = 5) readonly buffer Cos { float cosTable[]; };
 layout(std430, set = 0, binding = 6) readonly buffer Sin { float sinTable[]; };
-layout(push_constant) uniform Shape { uint heads; uint kvHeads; uint headSize; uint qStride; uint yStride; uint pairs; uint kOffset; uint vOffset; };
+layout(push_constant) uniform Shape { uint heads; uint kvHeads; uint headSize; uint qStride; uint yStride; uint pairs; uint kOffset; uint vOffset; uint neox; };
 shared float currentKey[MAX_HEAD];
 shared float currentValue[MAX_HEAD];
 #else
@@ -110,15 +110,18 @@ void main() {
         float queryValue = q[row + h * headSize + d];
         float key = q[row + kOffset + kvBase + d];
         if (d < 2u * pairs) {
-            float c = cosTable[position * pairs + d / 2u];
-            float s = sinTable[position * pairs + d / 2u];
-            uint even = d & ~1u;
-            float qa = q[row + h * headSize + even];
-            float qb = q[row + h * headSize + even + 1u];
-            float ka = q[row + kOffset + kvBase + even];
-            float kb = q[row + kOffset + kvBase + even + 1u];
-            queryValue = (d & 1u) == 0u ? qa * c - qb * s : qa * s + qb * c;
-            key = (d & 1u) == 0u ? ka * c - kb * s : ka * s + kb * c;
+            uint p = neox != 0u ? d % pairs : d / 2u;
+            bool firstOfPair = neox != 0u ? d < pairs : (d & 1u) == 0u;
+            float c = cosTable[position * pairs + p];
+            float s = sinTable[position * pairs + p];
+            uint first = neox != 0u ? p : 2u * p;
+            uint second = first + (neox != 0u ? pairs : 1u);
+            float qa = q[row + h * headSize + first];
+            float qb = q[row + h * headSize + second];
+            float ka = q[row + kOffset + kvBase + first];
+            float kb = q[row + kOffset + kvBase + second];
+            queryValue = firstOfPair ? qa * c - qb * s : qa * s + qb * c;
+            key = firstOfPair ? ka * c - kb * s : ka * s + kb * c;
         }
         float value = q[row + vOffset + kvBase + d];
         query[d] = queryValue * scale;

@@ -3,8 +3,9 @@
 // the values to the session's caches. Row i of the window (position start + i) holds, `stride`
 // floats apart, the queries at 0, the keys at kOffset and the values at vOffset; the caches are
 // [position][kvDim].
-// Rotation: each adjacent pair (2p, 2p+1), p < pairs, of every head by the angle of the position:
-// (a, b) -> (a cos - b sin, a sin + b cos), cos/sin from the table the CPU uses; dimensions past
+// Rotation: each pair p < pairs of every head by the angle of the position:
+// (a, b) -> (a cos - b sin, a sin + b cos), cos/sin from the table the CPU uses; the pair is the
+// adjacent values (2p, 2p+1), or with neox != 0 the halves (p, p + pairs); dimensions past
 // 2 * pairs are not rotated.
 // One thread per item of row gl_GlobalInvocationID.y: first one per query pair (heads * pairs,
 // rotated in place), then one per key value (kvDim, each reads its pair and writes its own
@@ -16,7 +17,7 @@ layout(std430, set = 0, binding = 2) readonly buffer Sin { float sinTable[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer KeyCache { float keyCache[]; };
 layout(std430, set = 0, binding = 4) writeonly buffer ValueCache { float valueCache[]; };
 layout(std430, set = 0, binding = 5) readonly buffer Step { uint start; };
-layout(push_constant) uniform Shape { uint pairs; uint heads; uint kvHeads; uint headSize; uint stride; uint kOffset; uint vOffset; };
+layout(push_constant) uniform Shape { uint pairs; uint heads; uint kvHeads; uint headSize; uint stride; uint kOffset; uint vOffset; uint neox; };
 
 void main() {
     uint item = gl_GlobalInvocationID.x;
@@ -28,25 +29,27 @@ void main() {
     if (item < queryItems) {
         uint h = item / pairs;
         uint p = item % pairs;
-        uint at = row + h * headSize + 2u * p;
+        uint at = row + h * headSize + (neox != 0u ? p : 2u * p);
+        uint partner = at + (neox != 0u ? pairs : 1u);
         float c = cosTable[position * pairs + p];
         float s = sinTable[position * pairs + p];
         float a = qkv[at];
-        float b = qkv[at + 1u];
+        float b = qkv[partner];
         qkv[at] = a * c - b * s;
-        qkv[at + 1u] = a * s + b * c;
+        qkv[partner] = a * s + b * c;
     } else if (item < queryItems + kvDim) {
         uint j = item - queryItems;
         uint d = j % headSize;
         float key = qkv[row + kOffset + j];
         if (d < 2u * pairs) {
-            uint p = d / 2u;
+            uint p = neox != 0u ? d % pairs : d / 2u;
+            bool firstOfPair = neox != 0u ? d < pairs : (d & 1u) == 0u;
             float c = cosTable[position * pairs + p];
             float s = sinTable[position * pairs + p];
-            uint pairStart = row + kOffset + j - (d & 1u);
-            float a = qkv[pairStart];
-            float b = qkv[pairStart + 1u];
-            key = (d & 1u) == 0u ? a * c - b * s : a * s + b * c;
+            uint at = row + kOffset + j - d + (neox != 0u ? p : 2u * p);
+            float a = qkv[at];
+            float b = qkv[at + (neox != 0u ? pairs : 1u)];
+            key = firstOfPair ? a * c - b * s : a * s + b * c;
         }
         keyCache[position * kvDim + j] = key;
     } else if (item < queryItems + 2u * kvDim) {

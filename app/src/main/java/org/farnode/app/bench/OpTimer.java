@@ -95,6 +95,14 @@ public final class OpTimer implements Ops {
         count(Op.ADD, start);
     }
 
+    /** Counted with the residual adds. */
+    @Override
+    public void addBias(float[] x, Tensor bias, int size, int batch) {
+        long start = System.nanoTime();
+        inner.addBias(x, bias, size, batch);
+        count(Op.ADD, start);
+    }
+
     /** Closes the wrapped backend. */
     @Override
     public void close() {

@@ -7,24 +7,29 @@ import org.farnode.backend.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the hyperparameters and weight views of a {@code general.architecture = llama} GGUF file. */
+/**
+ * Reads the hyperparameters and weight views of a GGUF file of the Llama family: every
+ * {@link Architecture#SUPPORTED} architecture, its keys under its own prefix.
+ */
 public final class GgufLlamaWeights {
-    public static final List<String> SUPPORTED_ARCHITECTURES = List.of("llama");
+    public static final List<String> SUPPORTED_ARCHITECTURES = Architecture.SUPPORTED.stream().map(Architecture::key).toList();
+
+    private static final System.Logger LOG = System.getLogger(GgufLlamaWeights.class.getName());
 
     private GgufLlamaWeights() {
     }
 
     public static ModelConfig config(GgufFile file) {
         GgufMetadata meta = file.metadata();
-        String arch = meta.optionalString("general.architecture").orElseThrow(() -> new ModelLoadException(
+        String key = meta.optionalString("general.architecture").orElseThrow(() -> new ModelLoadException(
                 file.path() + " has no general.architecture key; is it a model file?"));
-        if (!SUPPORTED_ARCHITECTURES.contains(arch)) {
-            throw new ModelLoadException(file.path() + " has architecture '" + arch + "'; supported: "
-                    + String.join(", ", SUPPORTED_ARCHITECTURES));
-        }
+        Architecture architecture = Architecture.named(key, file.path());
+        String arch = architecture.key();
         int dim = meta.integer(arch + ".embedding_length");
         int heads = meta.integer(arch + ".attention.head_count");
         int vocab = meta.optionalInteger(arch + ".vocab_size").orElseGet(() -> embeddingRows(file));
+        int ropeDimension = meta.optionalInteger(arch + ".rope.dimension_count").orElse(dim / heads);
+        float ropeBase = meta.optionalFloat(arch + ".rope.freq_base").orElse(10000f);
         return new ModelConfig(
                 dim,
                 meta.integer(arch + ".feed_forward_length"),
@@ -32,10 +37,28 @@ public final class GgufLlamaWeights {
                 heads,
                 meta.optionalInteger(arch + ".attention.head_count_kv").orElse(heads),
                 vocab,
-                meta.integer(arch + ".context_length"),
+                servedContext(file, arch),
                 meta.optionalFloat(arch + ".attention.layer_norm_rms_epsilon").orElse(1e-5f),
-                meta.optionalFloat(arch + ".rope.freq_base").orElse(10000f),
-                meta.optionalInteger(arch + ".rope.dimension_count").orElse(dim / heads));
+                ropeBase,
+                ropeDimension,
+                architecture,
+                RopeScaling.of(file, arch, ropeDimension, ropeBase));
+    }
+
+    /**
+     * The context this engine serves: the file's context length, clamped to the sliding attention
+     * window when the file has a smaller one (attention over the whole context equals sliding-window
+     * attention only while the context fits in the window).
+     */
+    private static int servedContext(GgufFile file, String arch) {
+        int context = file.metadata().integer(arch + ".context_length");
+        int window = file.metadata().optionalInteger(arch + ".attention.sliding_window").orElse(0);
+        if (window > 0 && window < context) {
+            LOG.log(System.Logger.Level.WARNING, "{0} uses sliding-window attention over {1} positions, which this engine does not"
+                    + " implement; serving a context of {1} instead of {2}", file.path(), window, context);
+            return window;
+        }
+        return context;
     }
 
     private static int embeddingRows(GgufFile file) {
@@ -48,29 +71,34 @@ public final class GgufLlamaWeights {
 
     public static LlamaWeights weights(GgufFile file) {
         ModelConfig config = config(file);
+        boolean biases = config.architecture().qkvBiases();
         List<LayerWeights> layers = new ArrayList<>();
         for (int i = 0; i < config.blockCount(); i++) {
             String p = "blk." + i + ".";
             layers.add(new LayerWeights(
-                    tensor(file, p + "attn_norm.weight"),
-                    tensor(file, p + "attn_q.weight"),
-                    tensor(file, p + "attn_k.weight"),
-                    tensor(file, p + "attn_v.weight"),
-                    tensor(file, p + "attn_output.weight"),
-                    tensor(file, p + "ffn_norm.weight"),
-                    tensor(file, p + "ffn_gate.weight"),
-                    tensor(file, p + "ffn_up.weight"),
-                    tensor(file, p + "ffn_down.weight")));
+                    tensor(file, config, p + "attn_norm.weight"),
+                    tensor(file, config, p + "attn_q.weight"),
+                    tensor(file, config, p + "attn_k.weight"),
+                    tensor(file, config, p + "attn_v.weight"),
+                    tensor(file, config, p + "attn_output.weight"),
+                    tensor(file, config, p + "ffn_norm.weight"),
+                    tensor(file, config, p + "ffn_gate.weight"),
+                    tensor(file, config, p + "ffn_up.weight"),
+                    tensor(file, config, p + "ffn_down.weight"),
+                    biases ? tensor(file, config, p + "attn_q.bias") : null,
+                    biases ? tensor(file, config, p + "attn_k.bias") : null,
+                    biases ? tensor(file, config, p + "attn_v.bias") : null));
         }
-        Tensor embedding = tensor(file, "token_embd.weight");
+        Tensor embedding = tensor(file, config, "token_embd.weight");
         // Without output.weight the LM head is tied to the embedding table.
         Tensor output = file.hasTensor("output.weight") ? file.tensor("output.weight") : embedding;
-        return new LlamaWeights(config, embedding, layers, tensor(file, "output_norm.weight"), output);
+        return new LlamaWeights(config, embedding, layers, tensor(file, config, "output_norm.weight"), output);
     }
 
-    private static Tensor tensor(GgufFile file, String name) {
+    private static Tensor tensor(GgufFile file, ModelConfig config, String name) {
         if (!file.hasTensor(name)) {
-            throw new ModelLoadException(file.path() + " lacks tensor " + name + ", which a llama model needs");
+            throw new ModelLoadException(file.path() + " lacks tensor " + name + ", which a " + config.architecture().key()
+                    + " model needs");
         }
         return file.tensor(name);
     }

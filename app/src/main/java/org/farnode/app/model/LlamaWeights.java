@@ -38,6 +38,15 @@ public record LlamaWeights(
             expectShape(layer.ffnGate(), dim, ffn);
             expectShape(layer.ffnUp(), dim, ffn);
             expectShape(layer.ffnDown(), ffn, dim);
+            if (layer.hasBiases() != config.architecture().qkvBiases()) {
+                throw new ModelLoadException("a " + config.architecture().key() + " layer " + (layer.hasBiases() ? "has no" : "needs")
+                        + " Q/K/V biases");
+            }
+            if (layer.hasBiases()) {
+                expectShape(layer.queryBias(), dim);
+                expectShape(layer.keyBias(), kv);
+                expectShape(layer.valueBias(), kv);
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package org.farnode.app.model;
 
+import org.farnode.backend.ops.RopeTable;
+
 /**
  * The hyperparameters of a Llama-architecture model: everything the forward pass needs to know
  * about shapes, with the derived sizes computed once.
@@ -14,11 +16,23 @@ package org.farnode.app.model;
  * @param rmsEpsilon        epsilon of every RMSNorm
  * @param ropeBase          RoPE frequency base (theta)
  * @param ropeDimension     values of each head that are rotated (usually the head size)
+ * @param architecture      the block's variant: RoPE pairing, Q/K/V biases
+ * @param ropeScaling       how RoPE is stretched past the training context ({@link RopeScaling#NONE} for not at all)
  */
 public record ModelConfig(int embeddingLength, int feedForwardLength, int blockCount, int headCount, int kvHeadCount,
-                          int vocabularySize, int contextLength, float rmsEpsilon, float ropeBase, int ropeDimension) {
+                          int vocabularySize, int contextLength, float rmsEpsilon, float ropeBase, int ropeDimension,
+                          Architecture architecture, RopeScaling ropeScaling) {
+
+    /** A plain Llama model: interleaved RoPE, no scaling, no biases. */
+    public ModelConfig(int embeddingLength, int feedForwardLength, int blockCount, int headCount, int kvHeadCount,
+                       int vocabularySize, int contextLength, float rmsEpsilon, float ropeBase, int ropeDimension) {
+        this(embeddingLength, feedForwardLength, blockCount, headCount, kvHeadCount, vocabularySize, contextLength, rmsEpsilon,
+                ropeBase, ropeDimension, Architecture.LLAMA, RopeScaling.NONE);
+    }
 
     public ModelConfig {
+        java.util.Objects.requireNonNull(architecture, "architecture");
+        java.util.Objects.requireNonNull(ropeScaling, "ropeScaling");
         positive("embedding length", embeddingLength);
         positive("feed-forward length", feedForwardLength);
         positive("block count", blockCount);
@@ -36,6 +50,16 @@ public record ModelConfig(int embeddingLength, int feedForwardLength, int blockC
         if (ropeDimension <= 0 || ropeDimension > headSize || ropeDimension % 2 != 0) {
             throw new ModelLoadException("RoPE dimension " + ropeDimension + " must be even and between 2 and the head size " + headSize);
         }
+        if (ropeScaling.frequencyFactors() != null && ropeScaling.frequencyFactors().length != ropeDimension / 2) {
+            throw new ModelLoadException("RoPE scaling has " + ropeScaling.frequencyFactors().length
+                    + " frequency factors but the RoPE dimension " + ropeDimension + " needs " + ropeDimension / 2);
+        }
+    }
+
+    /** The rotary table for every position of the context, as this model pairs and scales it. */
+    public RopeTable ropeTable() {
+        return new RopeTable(ropeDimension, contextLength, ropeBase, architecture.ropeStyle(), ropeScaling.frequencyFactors(),
+                ropeScaling.positionScale());
     }
 
     private static void positive(String what, int value) {

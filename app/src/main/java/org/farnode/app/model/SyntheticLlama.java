@@ -7,11 +7,12 @@ import org.farnode.backend.tensor.GgmlType;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * A complete llama-architecture GGUF with seeded random weights, for tests and benchmarks.
+ * A complete Llama-family GGUF (llama, mistral or qwen2 layout) with seeded random weights, for tests and benchmarks.
  *
  * <p>Matrices hold {@link SyntheticWeights} values with standard deviation {@link #WEIGHT_STD} in
  * {@code weightType}; norm weights are ones in F32 (llama.cpp never quantizes 1-D tensors). The
@@ -26,16 +27,44 @@ import java.util.Set;
  * @param feedForwardLength hidden width of the SwiGLU FFN; a multiple of the block size
  * @param headCountKv       key/value heads (grouped-query attention); divides {@code headCount}
  * @param tiedOutput        if true there is no {@code output.weight}: the LM head reuses {@code token_embd}
+ * @param architecture      {@code general.architecture} and the prefix of the hyperparameter keys; {@code qwen2}
+ *                          also writes F32 {@code attn_q/k/v.bias} tensors (standard deviation {@link #BIAS_STD})
+ * @param ropeScaling       the RoPE scaling the file asks for, or null for none
  */
 public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blockCount, int headCount,
                              int headCountKv, int vocabSize, int contextLength, float ropeFreqBase,
-                             float rmsEpsilon, GgmlType weightType, boolean tiedOutput, long seed) {
+                             float rmsEpsilon, GgmlType weightType, boolean tiedOutput, long seed,
+                             String architecture, RopeScalingSpec ropeScaling) {
+
+    /**
+     * RoPE scaling as a file states it: {@code {arch}.rope.scaling.type}, {@code .factor} and
+     * {@code .original_context_length} keys, or, with {@code asTensor}, only a {@code rope_freqs.weight}
+     * tensor holding the factors the Llama 3 rule gives (low/high frequency factors 1 and 4).
+     */
+    public record RopeScalingSpec(String type, float factor, int originalContext, boolean asTensor) {
+    }
+
+    /** Standard deviation of the qwen2 biases: large enough that a forward pass without them differs visibly. */
+    public static final float BIAS_STD = 0.5f;
+
+    public SyntheticLlama(int embeddingLength, int feedForwardLength, int blockCount, int headCount, int headCountKv,
+                          int vocabSize, int contextLength, float ropeFreqBase, float rmsEpsilon, GgmlType weightType,
+                          boolean tiedOutput, long seed) {
+        this(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize, contextLength, ropeFreqBase,
+                rmsEpsilon, weightType, tiedOutput, seed, "llama", null);
+    }
 
     public static final float WEIGHT_STD = 0.02f;
     private static final Set<GgmlType> WEIGHT_TYPES =
             Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
 
     public SyntheticLlama {
+        if (!List.of("llama", "mistral", "qwen2").contains(architecture)) {
+            throw new IllegalArgumentException("architecture must be llama, mistral or qwen2, got " + architecture);
+        }
+        if (ropeScaling != null && ropeScaling.asTensor() && !ropeScaling.type().equals("llama3")) {
+            throw new IllegalArgumentException("only llama3 scaling is written as a rope_freqs.weight tensor, got " + ropeScaling.type());
+        }
         positive("embeddingLength", embeddingLength);
         positive("feedForwardLength", feedForwardLength);
         positive("blockCount", blockCount);
@@ -88,17 +117,28 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
 
     public SyntheticLlama withSeed(long newSeed) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, newSeed);
+                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, newSeed, architecture, ropeScaling);
     }
 
     public SyntheticLlama withWeightType(GgmlType type) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, type, tiedOutput, seed);
+                contextLength, ropeFreqBase, rmsEpsilon, type, tiedOutput, seed, architecture, ropeScaling);
     }
 
     public SyntheticLlama withTiedOutput(boolean tied) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, weightType, tied, seed);
+                contextLength, ropeFreqBase, rmsEpsilon, weightType, tied, seed, architecture, ropeScaling);
+    }
+
+    /** The same model under another {@code general.architecture} ({@code qwen2} adds Q/K/V biases). */
+    public SyntheticLlama withArchitecture(String name) {
+        return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
+                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, seed, name, ropeScaling);
+    }
+
+    public SyntheticLlama withRopeScaling(RopeScalingSpec scaling) {
+        return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
+                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, seed, architecture, scaling);
     }
 
     public int headDimension() {
@@ -123,6 +163,11 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
             matrix(writer, p + "attn_q.weight", embeddingLength, embeddingLength);
             matrix(writer, p + "attn_k.weight", embeddingLength, kvLength);
             matrix(writer, p + "attn_v.weight", embeddingLength, kvLength);
+            if (architecture.equals("qwen2")) {
+                bias(writer, p + "attn_q.bias", embeddingLength);
+                bias(writer, p + "attn_k.bias", kvLength);
+                bias(writer, p + "attn_v.bias", kvLength);
+            }
             matrix(writer, p + "attn_output.weight", embeddingLength, embeddingLength);
             norm(writer, p + "ffn_norm.weight");
             matrix(writer, p + "ffn_gate.weight", embeddingLength, feedForwardLength);
@@ -130,6 +175,12 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
             matrix(writer, p + "ffn_down.weight", feedForwardLength, embeddingLength);
         }
         norm(writer, "output_norm.weight");
+        if (ropeScaling != null && ropeScaling.asTensor()) {
+            float[] factors = RopeScaling.llama3Factors(headDimension(), ropeFreqBase, ropeScaling.factor(),
+                    ropeScaling.originalContext(), 1, 4);
+            writer.tensor("rope_freqs.weight", GgmlType.F32, new long[]{factors.length},
+                    TensorSource.rows((row, out) -> System.arraycopy(factors, 0, out, 0, factors.length)));
+        }
         if (!tiedOutput) {
             matrix(writer, "output.weight", embeddingLength, vocabSize);
         }
@@ -137,22 +188,28 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
     }
 
     private void addMetadata(GgufWriter writer) {
-        writer.put("general.architecture", GgufValue.string("llama"))
-                .put("general.name", GgufValue.string("synthetic-llama-%dx%d-%s-seed%d"
-                        .formatted(embeddingLength, blockCount, weightType, seed)))
-                .put("llama.context_length", GgufValue.uint32(contextLength))
-                .put("llama.embedding_length", GgufValue.uint32(embeddingLength))
-                .put("llama.feed_forward_length", GgufValue.uint32(feedForwardLength))
-                .put("llama.block_count", GgufValue.uint32(blockCount))
-                .put("llama.attention.head_count", GgufValue.uint32(headCount))
-                .put("llama.attention.head_count_kv", GgufValue.uint32(headCountKv))
-                .put("llama.rope.dimension_count", GgufValue.uint32(headDimension()))
-                .put("llama.rope.freq_base", GgufValue.float32(ropeFreqBase))
-                .put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(rmsEpsilon))
-                .put("llama.vocab_size", GgufValue.uint32(vocabSize))
+        String a = architecture;
+        writer.put("general.architecture", GgufValue.string(a))
+                .put("general.name", GgufValue.string("synthetic-%s-%dx%d-%s-seed%d"
+                        .formatted(a, embeddingLength, blockCount, weightType, seed)))
+                .put(a + ".context_length", GgufValue.uint32(contextLength))
+                .put(a + ".embedding_length", GgufValue.uint32(embeddingLength))
+                .put(a + ".feed_forward_length", GgufValue.uint32(feedForwardLength))
+                .put(a + ".block_count", GgufValue.uint32(blockCount))
+                .put(a + ".attention.head_count", GgufValue.uint32(headCount))
+                .put(a + ".attention.head_count_kv", GgufValue.uint32(headCountKv))
+                .put(a + ".rope.dimension_count", GgufValue.uint32(headDimension()))
+                .put(a + ".rope.freq_base", GgufValue.float32(ropeFreqBase))
+                .put(a + ".attention.layer_norm_rms_epsilon", GgufValue.float32(rmsEpsilon))
+                .put(a + ".vocab_size", GgufValue.uint32(vocabSize))
                 .put("general.file_type", GgufValue.uint32(fileType(weightType)));
         if (weightType.quantized()) {
             writer.put("general.quantization_version", GgufValue.uint32(2));
+        }
+        if (ropeScaling != null && !ropeScaling.asTensor()) {
+            writer.put(a + ".rope.scaling.type", GgufValue.string(ropeScaling.type()))
+                    .put(a + ".rope.scaling.factor", GgufValue.float32(ropeScaling.factor()))
+                    .put(a + ".rope.scaling.original_context_length", GgufValue.uint32(ropeScaling.originalContext()));
         }
     }
 
@@ -172,6 +229,11 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
     private void matrix(GgufWriter writer, String name, int in, int out) {
         TensorSource rows = TensorSource.rows(SyntheticWeights.normalRows(SyntheticWeights.key(seed, name), WEIGHT_STD));
         writer.tensor(name, weightType, new long[]{in, out}, rows);
+    }
+
+    private void bias(GgufWriter writer, String name, int length) {
+        writer.tensor(name, GgmlType.F32, new long[]{length},
+                TensorSource.rows(SyntheticWeights.normalRows(SyntheticWeights.key(seed, name), BIAS_STD)));
     }
 
     private void norm(GgufWriter writer, String name) {

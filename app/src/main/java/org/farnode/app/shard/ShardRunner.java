@@ -35,12 +35,12 @@ public final class ShardRunner {
         this.range = range.checkWithin(config.blockCount());
         this.layers = weights.layers().subList(range.start(), range.end());
         this.ops = ops;
-        this.rope = new RopeTable(config.ropeDimension(), config.contextLength(), config.ropeBase());
+        this.rope = config.ropeTable();
         this.gpu = gpuBackend == null ? null : gpuBackend.gpu().orElseThrow().shard(
                 new GpuShardShape(config.embeddingLength(), config.feedForwardLength(), config.headCount(), config.kvHeadCount(),
                         config.contextLength(), config.rmsEpsilon(), 64),
                 layers.stream().map(l -> new GpuLayerWeights(l.attentionNorm(), l.query(), l.key(), l.value(), l.attentionOutput(),
-                        l.ffnNorm(), l.ffnGate(), l.ffnUp(), l.ffnDown())).toList(),
+                        l.ffnNorm(), l.ffnGate(), l.ffnUp(), l.ffnDown(), l.queryBias(), l.keyBias(), l.valueBias())).toList(),
                 rope);
     }
 
@@ -98,6 +98,11 @@ public final class ShardRunner {
             ops.matmul(w.query(), normed, q, k);
             ops.matmul(w.key(), normed, keys, k);
             ops.matmul(w.value(), normed, values, k);
+            if (w.hasBiases()) {
+                ops.addBias(q, w.queryBias(), dim, k);
+                ops.addBias(keys, w.keyBias(), kvDim, k);
+                ops.addBias(values, w.valueBias(), kvDim, k);
+            }
             float[] keyCache = cache.keys(l);
             float[] valueCache = cache.values(l);
             for (int i = 0; i < k; i++) {

@@ -186,10 +186,12 @@ public final class CpuOps implements Ops {
             for (int pair = 0; pair < pairs; pair++) {
                 float c = rope.cos(position, pair);
                 float s = rope.sin(position, pair);
-                float a = x[base + 2 * pair];
-                float b = x[base + 2 * pair + 1];
-                x[base + 2 * pair] = a * c - b * s;
-                x[base + 2 * pair + 1] = a * s + b * c;
+                int i = base + rope.first(pair);
+                int j = base + rope.second(pair);
+                float a = x[i];
+                float b = x[j];
+                x[i] = a * c - b * s;
+                x[j] = a * s + b * c;
             }
         }
     }
@@ -250,6 +252,21 @@ public final class CpuOps implements Ops {
                 gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
             }
         });
+    }
+
+    @Override
+    public void addBias(float[] x, Tensor bias, int size, int batch) {
+        if (bias.elementCount() != size) {
+            throw new IllegalArgumentException("bias " + bias + " must have " + size + " values");
+        }
+        float[] b = new float[size];
+        Dequantize.values(bias.name(), bias.type(), bias.data(), 0, size, b, 0);
+        for (int r = 0; r < batch; r++) {
+            int o = r * size;
+            for (int i = 0; i < size; i++) {
+                x[o + i] += b[i];
+            }
+        }
     }
 
     @Override

@@ -30,7 +30,11 @@ public interface Ops extends AutoCloseable {
      */
     void rmsnorm(float[] out, float[] x, Tensor weight, int size, int batch, float eps);
 
-    /** Rotary embedding of adjacent pairs: {@code (x[2i], x[2i+1]) ← rotate(x[2i], x[2i+1], angle(position, i))}. */
+    /**
+     * Rotary embedding of each head's pairs {@code i < ropeDim/2}, paired as the table's {@link RopeStyle} says
+     * ({@code (2i, 2i+1)} or {@code (i, i+ropeDim/2)}): {@code (a, b) ← (a·cos − b·sin, a·sin + b·cos)} with
+     * {@code cos, sin} of the table's angle for {@code (position, i)}.
+     */
     void rope(float[] x, int offset, int heads, int headSize, RopeTable rope, int position);
 
     /**
@@ -46,6 +50,9 @@ public interface Ops extends AutoCloseable {
 
     /** Residual add, in place: {@code acc[i] += x[i]} for {@code i < n}. */
     void add(float[] acc, float[] x, int n);
+
+    /** Bias add to each of {@code batch} rows, in place: {@code x[b·size + i] += bias[i]} for {@code i < size}. */
+    void addBias(float[] x, Tensor bias, int size, int batch);
 
     /** Frees what the implementation holds (threads, device memory); the ops are unusable afterwards. */
     @Override

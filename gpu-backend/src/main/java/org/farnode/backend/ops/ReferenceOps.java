@@ -60,10 +60,12 @@ public final class ReferenceOps implements Ops {
             for (int pair = 0; pair < rope.ropeDimension() / 2; pair++) {
                 double c = rope.cos(position, pair);
                 double s = rope.sin(position, pair);
-                double a = x[base + 2 * pair];
-                double b = x[base + 2 * pair + 1];
-                x[base + 2 * pair] = (float) (a * c - b * s);
-                x[base + 2 * pair + 1] = (float) (a * s + b * c);
+                int i = base + rope.first(pair);
+                int j = base + rope.second(pair);
+                double a = x[i];
+                double b = x[j];
+                x[i] = (float) (a * c - b * s);
+                x[j] = (float) (a * s + b * c);
             }
         }
     }
@@ -112,6 +114,17 @@ public final class ReferenceOps implements Ops {
     public void add(float[] acc, float[] x, int n) {
         for (int i = 0; i < n; i++) {
             acc[i] += x[i];
+        }
+    }
+
+    @Override
+    public void addBias(float[] x, Tensor bias, int size, int batch) {
+        float[] b = new float[size];
+        Dequantize.row(bias, 0, b, 0);
+        for (int r = 0; r < batch; r++) {
+            for (int i = 0; i < size; i++) {
+                x[r * size + i] += b[i];
+            }
         }
     }
 }

@@ -16,6 +16,8 @@ final class GpuKernels implements AutoCloseable {
     final ComputePipeline swiglu;
     /** The residual add on its own; a shard folds it into the products that precede it ({@code accumulate}). */
     final ComputePipeline add;
+    /** One row added to every row of a window: the Q/K/V biases after the stacked product. */
+    final ComputePipeline bias;
 
     GpuKernels(VulkanDevice device, ShaderCompiler compiler, int contextLength) {
         // attention.comp: scores, reductions, the query, partial sums, and the decode variant's key and value
@@ -27,12 +29,13 @@ final class GpuKernels implements AutoCloseable {
         }
         matmul = new GpuMatmul(device, compiler);
         rmsnorm = new ComputePipeline(device, "rmsnorm", compiler.compile("rmsnorm"), 3, 3 * 4);
-        ropeKv = new ComputePipeline(device, "rope_kv", compiler.compile("rope_kv"), 6, 7 * 4);
+        ropeKv = new ComputePipeline(device, "rope_kv", compiler.compile("rope_kv"), 6, 8 * 4);
         attention = new ComputePipeline(device, "attention", compiler.compile("attention", "MAX_POSITIONS " + contextLength), 5, 5 * 4);
         attentionDecode = new ComputePipeline(device, "attention with rope", compiler.compile("attention", "MAX_POSITIONS " + contextLength,
-                "ROPE_DECODE 1"), 7, 8 * 4);
+                "ROPE_DECODE 1"), 7, 9 * 4);
         swiglu = new ComputePipeline(device, "swiglu", compiler.compile("swiglu"), 1, 3 * 4);
         add = new ComputePipeline(device, "add", compiler.compile("add"), 2, 2 * 4);
+        bias = new ComputePipeline(device, "bias", compiler.compile("add", "BROADCAST_ROW 1"), 2, 2 * 4);
     }
 
     @Override
@@ -44,5 +47,6 @@ final class GpuKernels implements AutoCloseable {
         attentionDecode.close();
         swiglu.close();
         add.close();
+        bias.close();
     }
 }

@@ -48,6 +48,8 @@ public final class GpuShard implements AutoCloseable {
     private final long swigluSet;
     private final long weightBytes;
     final int ropePairs;
+    /** 1 when rope pairs are a head's halves (NeoX style), 0 when adjacent values: the shaders' {@code neox}. */
+    final int ropeNeox;
 
     /** The uploaded tensors of one layer and the descriptor sets that bind them to the shard's activations. */
     static final class Layer {
@@ -55,6 +57,9 @@ public final class GpuShard implements AutoCloseable {
         GpuBuffer ffnNorm;
         /** Q, K and V stacked: one product. */
         GpuMatrix qkv;
+        /** The Q/K/V biases at the stacked product's offsets, zero between; null for a layer without biases. */
+        GpuBuffer qkvBias;
+        long qkvBiasSet;
         GpuMatrix output;
         /** Gate and up stacked: one product. */
         GpuMatrix gateUp;
@@ -84,6 +89,9 @@ public final class GpuShard implements AutoCloseable {
                 needed += t.type().bytesFor(t.elementCount());
             }
             needed += 8L * shape.dim();
+            if (w.hasBiases()) {
+                needed += 4L * (w.queryBias().elementCount() + w.keyBias().elementCount() + w.valueBias().elementCount());
+            }
         }
         if (needed > vramCapBytes) {
             throw new VulkanException("this shard's weights need " + gib(needed) + " on " + device.name() + " but the cap is "
@@ -111,6 +119,7 @@ public final class GpuShard implements AutoCloseable {
         attended = zeroed(GpuBuffer.deviceLocal(device, dimBytes));
         gateUp = zeroed(GpuBuffer.deviceLocal(device, 4L * window * gateUpStride));
         ropePairs = rope.ropeDimension() / 2;
+        ropeNeox = rope.style() == org.farnode.backend.ops.RopeStyle.NEOX ? 1 : 0;
         if (shape.headSize() > 512) {
             throw new VulkanException("the GPU attention kernel takes heads of at most 512 values; this model's are "
                     + shape.headSize() + " (use --backend cpu)");
@@ -135,6 +144,14 @@ public final class GpuShard implements AutoCloseable {
         layer.attentionNorm = floats(java.util.Arrays.copyOf(values(w.attentionNorm()), shape.dimStride()));
         layer.ffnNorm = floats(java.util.Arrays.copyOf(values(w.ffnNorm()), shape.dimStride()));
         layer.qkv = GpuMatrix.stack(device, w.query(), w.key(), w.value());
+        if (w.hasBiases()) {
+            float[] stacked = new float[qkvStride];
+            System.arraycopy(values(w.queryBias()), 0, stacked, 0, Math.toIntExact(w.queryBias().elementCount()));
+            System.arraycopy(values(w.keyBias()), 0, stacked, keyOffset, Math.toIntExact(w.keyBias().elementCount()));
+            System.arraycopy(values(w.valueBias()), 0, stacked, valueOffset, Math.toIntExact(w.valueBias().elementCount()));
+            layer.qkvBias = floats(stacked);
+            layer.qkvBiasSet = kernels.bias.bind(qkv, layer.qkvBias);
+        }
         layer.output = GpuMatrix.upload(device, w.attentionOutput());
         layer.gateUp = GpuMatrix.stack(device, w.ffnGate(), w.ffnUp());
         layer.down = GpuMatrix.upload(device, w.ffnDown());
@@ -165,12 +182,12 @@ public final class GpuShard implements AutoCloseable {
 
     /**
      * Records one window of {@code count} positions through every layer, for a session's caches and
-     * sets. Per layer: RMSNorm, the stacked Q/K/V product, RoPE with the cache append, attention,
-     * the output product added to the residual, RMSNorm, the stacked gate/up product, and the down
-     * product added to the residual. For one position (a decode step) the products fold in what
-     * comes before them: Q/K/V and gate/up apply RMSNorm as they load x, the down product SwiGLU of
-     * gate and up, and attention rotates and appends the position's key and value itself, so a
-     * layer is 5 dispatches. A batch runs RMSNorm, RoPE with the append, and SwiGLU on their own
+     * sets. Per layer: RMSNorm, the stacked Q/K/V product (then its biases, for a layer with them),
+     * RoPE with the cache append, attention, the output product added to the residual, RMSNorm, the
+     * stacked gate/up product, and the down product added to the residual. For one position (a
+     * decode step) the products fold in what comes before them: Q/K/V and gate/up apply RMSNorm as
+     * they load x, the down product SwiGLU of gate and up, and attention rotates and appends the
+     * position's key and value itself, so a layer is 5 dispatches (6 with biases). A batch runs RMSNorm, RoPE with the append, and SwiGLU on their own
      * (a batched product would recompute them for every tile of rows, and a window's positions
      * attend to each other's keys). Each op waits for the one before (a barrier between).
      */
@@ -181,11 +198,11 @@ public final class GpuShard implements AutoCloseable {
     /** As {@link #record(VkCommandBuffer, int, List)}, with a timestamp after each op when {@code marks} is not null. */
     void record(VkCommandBuffer c, int count, List<long[]> sessionSets, OpTimestamps marks) {
         int dimStride = shape.dimStride();
-        int[] ropeKvShape = {ropePairs, shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, keyOffset, valueOffset};
+        int[] ropeKvShape = {ropePairs, shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, keyOffset, valueOffset, ropeNeox};
         int ropeKvItems = shape.heads() * ropePairs + 2 * shape.kvDim();
         int[] attentionShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride};
         int[] attentionDecodeShape = {shape.heads(), shape.kvHeads(), shape.headSize(), qkvStride, dimStride, ropePairs, keyOffset,
-                valueOffset};
+                valueOffset, ropeNeox};
         if (marks != null) {
             marks.begin(c);
         }
@@ -199,6 +216,10 @@ public final class GpuShard implements AutoCloseable {
             long[] sets = sessionSets.get(l); // {rope and kv append, attention, attention with rope and append}
             recordNormedProduct(c, count, layer.qkv, layer.qkvNormedSet, layer.attentionNormSet, layer.qkvSet, qkvStride, marks);
             done(c, marks, "q/k/v product");
+            if (layer.qkvBias != null) {
+                kernels.bias.record(c, layer.qkvBiasSet, new int[] {qkvStride, qkvStride}, groups(qkvStride, 64), count);
+                done(c, marks, "q/k/v bias");
+            }
             if (count == 1) {
                 kernels.attentionDecode.record(c, sets[2], attentionDecodeShape, shape.heads(), 1);
             } else {
@@ -311,6 +332,9 @@ public final class GpuShard implements AutoCloseable {
             }
             layer.attentionNorm.close();
             layer.ffnNorm.close();
+            if (layer.qkvBias != null) {
+                layer.qkvBias.close();
+            }
         }
         for (GpuBuffer b : new GpuBuffer[] {io, stepHost, step, x, normed, qkv, attended, gateUp, cos, sin}) {
             b.close();

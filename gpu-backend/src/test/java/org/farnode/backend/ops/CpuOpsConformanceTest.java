@@ -125,8 +125,10 @@ class CpuOpsConformanceTest {
     void ropeMatchesReferenceIncludingPartialRotation(boolean vectors, int threads) {
         int heads = 3;
         int headSize = 16;
-        for (int ropeDimension : new int[] {headSize, 8}) {
-            RopeTable table = new RopeTable(ropeDimension, 64, 10000);
+        for (RopeTable table : new RopeTable[] {new RopeTable(headSize, 64, 10000), new RopeTable(8, 64, 10000),
+                new RopeTable(headSize, 64, 10000, RopeStyle.NEOX, null, 1), new RopeTable(8, 64, 1e6, RopeStyle.NEOX, null, 1),
+                new RopeTable(headSize, 64, 500000, RopeStyle.INTERLEAVED, new float[] {1, 1, 1.5f, 2, 4, 8, 8, 8}, 2)}) {
+            int ropeDimension = table.ropeDimension();
             float[] expected = randomFloats(5 + heads * headSize, ropeDimension);
             float[] actual = expected.clone();
             float[] original = expected.clone();
@@ -134,7 +136,7 @@ class CpuOpsConformanceTest {
             try (CpuOps ops = new CpuOps(threads, vectors)) {
                 ops.rope(actual, 5, heads, headSize, table, 37);
             }
-            assertRelativelyClose(actual, expected, 1e-6, "rope dimension " + ropeDimension);
+            assertRelativelyClose(actual, expected, 1e-6, table.style() + " rope over " + ropeDimension);
             for (int h = 0; h < heads; h++) {
                 for (int i = ropeDimension; i < headSize; i++) {
                     int at = 5 + h * headSize + i;
@@ -182,6 +184,25 @@ class CpuOpsConformanceTest {
         }
         assertRelativelyClose(actual, expected, 1e-6, "swiglu");
         assertThat(sumActual).containsExactly(sumExpected);
+    }
+
+    @ParameterizedTest(name = "vectors={0}, threads={1}")
+    @MethodSource("backends")
+    void biasAddMatchesReferenceOnEveryRow(boolean vectors, int threads) {
+        int size = 48;
+        int batch = 3;
+        Tensor bias = randomTensor(GgmlType.F32, size, 1, 77);
+        float[] expected = randomFloats(size * batch, 9);
+        float[] actual = expected.clone();
+        float[] original = expected.clone();
+        REFERENCE.addBias(expected, bias, size, batch);
+        try (CpuOps ops = new CpuOps(threads, vectors)) {
+            ops.addBias(actual, bias, size, batch);
+        }
+        assertThat(actual).containsExactly(expected);
+        float[] row = new float[size];
+        REFERENCE.readRow(bias, 0, row, 0);
+        assertThat(expected[2 * size + 5]).isEqualTo(original[2 * size + 5] + row[5]);
     }
 
     @Test

@@ -46,6 +46,13 @@ final class AttentionWindow {
 
     /** Seeded Gaussian history and rows for a cache of {@code contextLength} positions, rotated over {@code ropeDimension}. */
     static AttentionWindow random(int heads, int kvHeads, int headSize, int ropeDimension, int start, int rows, int contextLength) {
+        return random(heads, kvHeads, headSize, start, rows, new RopeTable(ropeDimension, contextLength, 10000.0));
+    }
+
+    /** As {@link #random(int, int, int, int, int, int, int)}, rotated by {@code rope} (whose positions are the context). */
+    static AttentionWindow random(int heads, int kvHeads, int headSize, int start, int rows, RopeTable rope) {
+        int ropeDimension = rope.ropeDimension();
+        int contextLength = rope.maxPositions();
         int kvDim = kvHeads * headSize;
         long seed = 1_000_003L * heads + 10_007L * kvHeads + 101L * headSize + 7L * start + rows + 13L * ropeDimension;
         AttentionWindow shape = new AttentionWindow(heads, kvHeads, headSize, start, rows, null, null, null, null);
@@ -58,12 +65,16 @@ final class AttentionWindow {
             System.arraycopy(keys, i * kvDim, qkv, i * shape.qkvStride() + shape.keyOffset(), kvDim);
             System.arraycopy(values, i * kvDim, qkv, i * shape.qkvStride() + shape.valueOffset(), kvDim);
         }
-        return new AttentionWindow(heads, kvHeads, headSize, start, rows, new RopeTable(ropeDimension, contextLength, 10000.0),
+        return new AttentionWindow(heads, kvHeads, headSize, start, rows, rope,
                 history(contextLength, kvDim, start, seed), history(contextLength, kvDim, start, seed + 1), qkv);
     }
 
     private static float[] history(int contextLength, int kvDim, int start, long seed) {
         return StridedRows.unpack(StridedRows.gaussian(start * kvDim, seed), StridedRows.poison(contextLength * kvDim), start, kvDim, kvDim);
+    }
+
+    private int neox() {
+        return rope.style() == org.farnode.backend.ops.RopeStyle.NEOX ? 1 : 0;
     }
 
     /** Floats between the attention output's rows. */
@@ -123,10 +134,11 @@ final class AttentionWindow {
         for (int i = 0; i < rows; i++) {
             for (int[] part : new int[][] {{0, heads}, {keyOffset(), kvHeads}}) {
                 for (int h = 0; h < part[1]; h++) {
-                    for (int d = 0; d < rope.ropeDimension(); d++) {
-                        int at = i * qkvStride() + part[0] + h * headSize + d;
-                        int pair = at - d % 2;
-                        allowed[at] = (float) (tolerance * (Math.abs(qkv[pair]) + Math.abs(qkv[pair + 1])));
+                    int head = i * qkvStride() + part[0] + h * headSize;
+                    for (int pair = 0; pair < rope.ropeDimension() / 2; pair++) {
+                        float allowance = (float) (tolerance * (Math.abs(qkv[head + rope.first(pair)]) + Math.abs(qkv[head + rope.second(pair)])));
+                        allowed[head + rope.first(pair)] = allowance;
+                        allowed[head + rope.second(pair)] = allowance;
                     }
                 }
             }
@@ -172,7 +184,7 @@ final class AttentionWindow {
              BoundSet attend = BoundSet.bind(kernels.attention, rowsBuffer, keyCache, valueCache, attended, step)) {
             int items = heads * pairs + 2 * kvDim();
             device.submitAndWait(c -> {
-                kernels.ropeKv.record(c, store.set(), new int[] {pairs, heads, kvHeads, headSize, qkvStride(), keyOffset(), valueOffset()},
+                kernels.ropeKv.record(c, store.set(), new int[] {pairs, heads, kvHeads, headSize, qkvStride(), keyOffset(), valueOffset(), neox()},
                         GpuKernelsTest.groups(items), rows);
                 VulkanDevice.computeBarrier(c);
                 kernels.attention.record(c, attend.set(), new int[] {heads, kvHeads, headSize, qkvStride(), stride()}, heads, rows);
@@ -194,7 +206,7 @@ final class AttentionWindow {
              GpuBuffer attended = upload(device, StridedRows.poison(stride())); GpuBuffer step = startPosition(device, start);
              BoundSet attend = BoundSet.bind(kernels.attentionDecode, rowsBuffer, keyCache, valueCache, attended, step, cos, sin)) {
             device.submitAndWait(c -> kernels.attentionDecode.record(c, attend.set(),
-                    new int[] {heads, kvHeads, headSize, qkvStride(), stride(), pairs, keyOffset(), valueOffset()}, heads, 1));
+                    new int[] {heads, kvHeads, headSize, qkvStride(), stride(), pairs, keyOffset(), valueOffset(), neox()}, heads, 1));
             return new Result(download(rowsBuffer, qkv.length), download(keyCache, keyHistory.length),
                     download(valueCache, valueHistory.length), download(attended, stride()));
         }

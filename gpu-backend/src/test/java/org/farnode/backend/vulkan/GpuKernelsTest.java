@@ -77,6 +77,38 @@ class GpuKernelsTest {
         vulkan.close();
     }
 
+    @ParameterizedTest(name = "NeoX pairs, {0} heads / {1} KV heads of {2}, rope over {3}, {4} rows from position {5}")
+    @CsvSource({"4, 2, 16, 16, 3, 37", "8, 4, 64, 32, 3, 37", "2, 1, 256, 128, 2, 0", "1, 1, 2, 2, 1, 5"})
+    void neoxRopeWithScaledFrequenciesAndCacheAppendMatchTheReference(int heads, int kvHeads, int headSize, int ropeDimension,
+                                                                     int rows, int start) {
+        AttentionWindow window = AttentionWindow.random(heads, kvHeads, headSize, start, rows, scaledNeox(ropeDimension));
+        AttentionWindow.Result expected = window.reference(REFERENCE);
+        AttentionWindow.Result actual = window.runOn(device, kernels);
+        assertClose("rotated rows", actual.qkv(), expected.qkv(), window.rotationAllowance(ELEMENTWISE), window.qkvStride());
+        assertClose("key cache", actual.keyCache(), expected.keyCache(), window.keyCacheAllowance(ELEMENTWISE), window.kvDim());
+        assertClose("attention", actual.attended(), expected.attended(), window.allowance(ATTENTION), window.stride());
+    }
+
+    @ParameterizedTest(name = "NeoX pairs, {0} heads / {1} KV heads of {2}, rope over {3}, one row after {4} cached positions")
+    @CsvSource({"8, 2, 64, 64, 37", "8, 4, 64, 32, 37", "4, 2, 6, 6, 5", "1, 1, 2, 2, 0"})
+    void neoxDecodeAttentionWithRopeAndAppendMatchesTheReference(int heads, int kvHeads, int headSize, int ropeDimension, int start) {
+        AttentionWindow window = AttentionWindow.random(heads, kvHeads, headSize, start, 1, scaledNeox(ropeDimension));
+        AttentionWindow.Result expected = window.reference(REFERENCE);
+        AttentionWindow.Result actual = window.runDecodeOn(device, kernels);
+        assertClose("key cache", actual.keyCache(), expected.keyCache(), window.keyCacheAllowance(ELEMENTWISE), window.kvDim());
+        assertClose("attention", actual.attended(), expected.attended(), window.allowance(ATTENTION), window.stride());
+    }
+
+    /** NeoX pairs with growing frequency divisors and linear position scaling, so a kernel that ignores either fails. */
+    private static org.farnode.backend.ops.RopeTable scaledNeox(int ropeDimension) {
+        float[] factors = new float[ropeDimension / 2];
+        for (int i = 0; i < factors.length; i++) {
+            factors[i] = 1 + i;
+        }
+        return new org.farnode.backend.ops.RopeTable(ropeDimension, CONTEXT_LENGTH, 10000.0, org.farnode.backend.ops.RopeStyle.NEOX,
+                factors, 2.0);
+    }
+
     @ParameterizedTest(name = "{0} wide, {1} rows")
     @CsvSource({"1, 1", "1, 3", "7, 3", "64, 1", "67, 3", "2048, 1", "2048, 3"})
     void rmsnormMatchesTheReference(int size, int rows) {
@@ -142,6 +174,19 @@ class GpuKernelsTest {
         float[] expected = unpack(sum, accumulator.clone(), rows, stride, size);
         float[] actual = runInPlace(kernels.add, accumulator, addend, size, stride, rows);
         assertClose("add", actual, expected, new float[expected.length], stride);
+    }
+
+    @ParameterizedTest(name = "bias of {0}, {1} rows")
+    @CsvSource({"1, 1", "7, 3", "67, 3", "2048, 2"})
+    void biasAddMatchesTheReference(int size, int rows) {
+        int stride = paddedStride(size);
+        float[] accumulator = random(rows, stride, size, 37L * size + rows);
+        float[] bias = gaussian(size, 41L * size);
+        float[] sum = pack(accumulator, rows, stride, size);
+        REFERENCE.addBias(sum, RandomTensors.f32Vector("test.bias", bias), size, rows);
+        float[] expected = unpack(sum, accumulator.clone(), rows, stride, size);
+        float[] actual = runInPlace(kernels.bias, accumulator, bias, size, stride, rows);
+        assertClose("bias", actual, expected, new float[expected.length], stride);
     }
 
     @ParameterizedTest(name = "{0} heads / {1} KV heads of {2}, {4} rows after {3} cached positions")
