@@ -65,6 +65,20 @@ final class CpuVectors {
                 .convertShape(VectorOperators.B2F, FLOATS, 0);
     }
 
+    /**
+     * {@link #LANES} unsigned bytes at {@code offset}, zero-extended to ints: x86 has no byte-lane
+     * shift, and on ints splitting nibbles or bit pairs is one shift and one {@code and}.
+     */
+    static IntVector unsignedBytes(MemorySegment data, long offset) {
+        return (IntVector) ByteVector.fromMemorySegment(BYTES, data, offset, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+    }
+
+    /** {@code ints} as floats (exact for the small quants the kernels hold). */
+    static FloatVector toFloats(IntVector ints) {
+        return (FloatVector) ints.convert(VectorOperators.I2F, 0);
+    }
+
     /** {@link #LANES} bfloat16 values at {@code offset}: each is the upper half of a float32. */
     static FloatVector bf16ToFloats(MemorySegment data, long offset) {
         ShortVector halves = ShortVector.fromMemorySegment(SHORTS, data, offset, ByteOrder.LITTLE_ENDIAN);
