@@ -140,7 +140,7 @@ public final class CpuOps implements Ops {
         // few enough that taking a chunk stays negligible.
         int grain = Math.max(4, rows / (pool.threads() * 8));
         if (batch == 1) {
-            pool.forEach(rows, grain, (worker, from, to) -> kernel.multiplyVector(w, x, out, from, to));
+            pool.forEach(rows, grain, (worker, from, to) -> kernel.multiplyVector(w, x, out, from, to, scratch[worker]));
         } else {
             pool.forEach(rows, grain, (worker, from, to) -> kernel.multiplyBatch(w, x, out, batch, from, to, scratch[worker]));
         }

@@ -10,94 +10,86 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import org.farnode.backend.tensor.KQuantScales;
 
 /**
  * Q4_K weights: super-blocks of 144 bytes holding 256 values in 8 sub-blocks of 32 (layout in
- * {@code KQuantDequantize.q4_K}); value {@code l} of sub-block {@code s} is
- * {@code (d·scale_s)·q − dmin·min_s}, its nibble {@code q} being the low ({@code s} even) or high
- * ({@code s} odd) half of byte {@code l} of the 32 bytes that sub-blocks {@code 2g} and
- * {@code 2g+1} share.
+ * {@code KQuantDequantize.q4_K}). Sub-blocks {@code 2p} and {@code 2p+1} of a super-block share 32
+ * quant bytes: value {@code l} of the first is the low nibble {@code q} of byte {@code l}, of the
+ * second the high nibble, and each is worth {@code (d·scale)·q − dmin·min}.
  *
- * <p>Each step of {@link CpuVectors#LANES} values is decoded in registers as
- * {@code fma(q, d·scale, −dmin·min)}. That is exactly ggml's two roundings: {@code d·scale} needs at
- * most 11 + 6 bits and {@code (d·scale)·q} at most 21, so the product is exact in float and only
- * the subtraction rounds, once, as in the fused form. The steps then enter the accumulators in the
- * order of {@link VectorDots}.
+ * <p>The loop runs over those pairs of sub-blocks and decodes each step of
+ * {@link CpuVectors#LANES} values as {@code fma(q, d·scale, −dmin·min)}, with the two factors from
+ * the row's table (see {@link SuperBlockVectorKernel}). That is exactly ggml's two roundings:
+ * {@code d·scale} needs at most 11 + 6 bits and {@code (d·scale)·q} at most 21, so the product is
+ * exact in float and only the subtraction rounds, once, as in the fused form.
  */
-final class Q4_KVectorKernel extends VectorMatmulKernel {
+final class Q4_KVectorKernel extends SuperBlockVectorKernel {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final int BLOCK_BYTES = 144;
+    private static final int SCALES = 4;
     private static final int QUANTS = 16;
+    /** Table floats per super-block: 8 scales, then 8 mins. */
+    private static final int TABLE = 16;
 
     @Override
-    float dotRow(MemorySegment data, long rowOffset, float[] x, int xOffset, int columns) {
+    int tableSize(int columns) {
+        return columns / VALUES * TABLE;
+    }
+
+    @Override
+    void fillTable(MemorySegment data, long rowOffset, int columns, float[] table, int t) {
+        for (int block = 0; block < columns / VALUES; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            KQuantTables.scalesAndMins(data, at + SCALES, Float.float16ToFloat(data.get(F16, at)),
+                    Float.float16ToFloat(data.get(F16, at + 2)), table, t + block * TABLE);
+        }
+    }
+
+    /** {@code Σ_c W[row, c]·x[c]}; pair {@code p} of the row covers values {@code [64p, 64p + 64)}. */
+    @Override
+    float dotRow(MemorySegment data, long rowOffset, float[] table, int t0, float[] x, int columns) {
         FloatVector acc0 = FloatVector.zero(FLOATS);
         FloatVector acc1 = FloatVector.zero(FLOATS);
-        for (int block = 0; block < columns / 256; block++) {
-            long at = rowOffset + (long) block * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            float dmin = Float.float16ToFloat(data.get(F16, at + 2));
-            for (int pair = 0; pair < 4; pair++) {
-                long quants = at + QUANTS + 32 * pair;
-                int xAt = xOffset + block * 256 + 64 * pair;
-                FloatVector scale = scale(data, at, d, 2 * pair);
-                FloatVector offset = offset(data, at, dmin, 2 * pair);
-                for (int l = 0; l < 32; l += 2 * LANES) {
-                    acc0 = low(data, quants + l, scale, offset).fma(FloatVector.fromArray(FLOATS, x, xAt + l), acc0);
-                    acc1 = low(data, quants + l + LANES, scale, offset)
-                            .fma(FloatVector.fromArray(FLOATS, x, xAt + l + LANES), acc1);
-                }
-                scale = scale(data, at, d, 2 * pair + 1);
-                offset = offset(data, at, dmin, 2 * pair + 1);
-                for (int l = 0; l < 32; l += 2 * LANES) {
-                    acc0 = high(data, quants + l, scale, offset).fma(FloatVector.fromArray(FLOATS, x, xAt + 32 + l), acc0);
-                    acc1 = high(data, quants + l + LANES, scale, offset)
-                            .fma(FloatVector.fromArray(FLOATS, x, xAt + 32 + l + LANES), acc1);
-                }
+        for (int pair = 0; pair < columns / 64; pair++) {
+            long quants = rowOffset + (long) (pair >> 2) * BLOCK_BYTES + QUANTS + 32 * (pair & 3);
+            int t = t0 + (pair >> 2) * TABLE + 2 * (pair & 3);
+            int xAt = 64 * pair;
+            FloatVector scale = FloatVector.broadcast(FLOATS, table[t]);
+            FloatVector offset = FloatVector.broadcast(FLOATS, table[t + 8]);
+            for (int l = 0; l < 32; l += 2 * LANES) {
+                FloatVector w0 = toFloats(unsignedBytes(data, quants + l).and(15)).fma(scale, offset);
+                FloatVector w1 = toFloats(unsignedBytes(data, quants + l + LANES).and(15)).fma(scale, offset);
+                acc0 = w0.fma(FloatVector.fromArray(FLOATS, x, xAt + l), acc0);
+                acc1 = w1.fma(FloatVector.fromArray(FLOATS, x, xAt + l + LANES), acc1);
+            }
+            scale = FloatVector.broadcast(FLOATS, table[t + 1]);
+            offset = FloatVector.broadcast(FLOATS, table[t + 9]);
+            for (int l = 0; l < 32; l += 2 * LANES) {
+                FloatVector w0 = toFloats(unsignedBytes(data, quants + l).lanewise(VectorOperators.LSHR, 4)).fma(scale, offset);
+                FloatVector w1 = toFloats(unsignedBytes(data, quants + l + LANES).lanewise(VectorOperators.LSHR, 4)).fma(scale, offset);
+                acc0 = w0.fma(FloatVector.fromArray(FLOATS, x, xAt + 32 + l), acc0);
+                acc1 = w1.fma(FloatVector.fromArray(FLOATS, x, xAt + 32 + l + LANES), acc1);
             }
         }
         return sumLanes(acc0.add(acc1));
     }
 
+    /** The loop of {@link #dotRow}, writing the decoded steps (the expressions are repeated: a helper returning a vector may not be inlined). */
     @Override
-    void dequantizeRow(MemorySegment data, long rowOffset, float[] dst, int dstOffset, int columns) {
-        for (int block = 0; block < columns / 256; block++) {
-            long at = rowOffset + (long) block * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            float dmin = Float.float16ToFloat(data.get(F16, at + 2));
-            for (int pair = 0; pair < 4; pair++) {
-                long quants = at + QUANTS + 32 * pair;
-                int o = dstOffset + block * 256 + 64 * pair;
-                FloatVector lowScale = scale(data, at, d, 2 * pair);
-                FloatVector lowOffset = offset(data, at, dmin, 2 * pair);
-                FloatVector highScale = scale(data, at, d, 2 * pair + 1);
-                FloatVector highOffset = offset(data, at, dmin, 2 * pair + 1);
-                for (int l = 0; l < 32; l += LANES) {
-                    low(data, quants + l, lowScale, lowOffset).intoArray(dst, o + l);
-                    high(data, quants + l, highScale, highOffset).intoArray(dst, o + 32 + l);
-                }
+    void dequantizeRow(MemorySegment data, long rowOffset, float[] table, int t0, float[] dst, int dstOffset, int columns) {
+        for (int pair = 0; pair < columns / 64; pair++) {
+            long quants = rowOffset + (long) (pair >> 2) * BLOCK_BYTES + QUANTS + 32 * (pair & 3);
+            int t = t0 + (pair >> 2) * TABLE + 2 * (pair & 3);
+            int o = dstOffset + 64 * pair;
+            FloatVector lowScale = FloatVector.broadcast(FLOATS, table[t]);
+            FloatVector lowOffset = FloatVector.broadcast(FLOATS, table[t + 8]);
+            FloatVector highScale = FloatVector.broadcast(FLOATS, table[t + 1]);
+            FloatVector highOffset = FloatVector.broadcast(FLOATS, table[t + 9]);
+            for (int l = 0; l < 32; l += LANES) {
+                toFloats(unsignedBytes(data, quants + l).and(15)).fma(lowScale, lowOffset).intoArray(dst, o + l);
+                toFloats(unsignedBytes(data, quants + l).lanewise(VectorOperators.LSHR, 4)).fma(highScale, highOffset)
+                        .intoArray(dst, o + 32 + l);
             }
         }
-    }
-
-    /** {@code d·scale_s}, broadcast. */
-    private static FloatVector scale(MemorySegment data, long at, float d, int s) {
-        return FloatVector.broadcast(FLOATS, d * KQuantScales.scale(data, at + 4, s));
-    }
-
-    /** {@code −dmin·min_s}, broadcast. */
-    private static FloatVector offset(MemorySegment data, long at, float dmin, int s) {
-        return FloatVector.broadcast(FLOATS, -(dmin * KQuantScales.min(data, at + 4, s)));
-    }
-
-    /** The values of the low nibbles of the {@link CpuVectors#LANES} bytes at {@code at}. */
-    private static FloatVector low(MemorySegment data, long at, FloatVector scale, FloatVector offset) {
-        return toFloats(unsignedBytes(data, at).and(15)).fma(scale, offset);
-    }
-
-    /** The values of the high nibbles of the {@link CpuVectors#LANES} bytes at {@code at}. */
-    private static FloatVector high(MemorySegment data, long at, FloatVector scale, FloatVector offset) {
-        return toFloats(unsignedBytes(data, at).lanewise(VectorOperators.LSHR, 4)).fma(scale, offset);
     }
 }

@@ -9,73 +9,87 @@ import static org.farnode.backend.ops.CpuVectors.unsignedBytes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import org.farnode.backend.tensor.KQuantScales;
 
 /**
  * Q5_K weights: super-blocks of 176 bytes, Q4_K's layout plus 32 bytes {@code qh} whose bit
  * {@code s} of byte {@code l} is the fifth bit (worth 16) of value {@code l} of sub-block
  * {@code s} (layout in {@code KQuantDequantize.q5_K}).
  *
- * <p>Decoded in registers as {@code fma(q, d·scale, −dmin·min)}, exactly ggml's value since
- * {@code (d·scale)·q} needs at most 11 + 6 + 5 bits (see {@link Q4_KVectorKernel}), and summed in
- * the order of {@link VectorDots}.
+ * <p>Decoded like {@link Q4_KVectorKernel}, sub-block by sub-block, as
+ * {@code fma(q, d·scale, −dmin·min)}: exactly ggml's value, since {@code (d·scale)·q} needs at
+ * most 11 + 6 + 5 bits.
  */
-final class Q5_KVectorKernel extends VectorMatmulKernel {
+final class Q5_KVectorKernel extends SuperBlockVectorKernel {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final int BLOCK_BYTES = 176;
+    private static final int SCALES = 4;
     private static final int HIGH_BITS = 16;
     private static final int QUANTS = 48;
+    /** Table floats per super-block: 8 scales, then 8 mins. */
+    private static final int TABLE = 16;
 
     @Override
-    float dotRow(MemorySegment data, long rowOffset, float[] x, int xOffset, int columns) {
+    int tableSize(int columns) {
+        return columns / VALUES * TABLE;
+    }
+
+    @Override
+    void fillTable(MemorySegment data, long rowOffset, int columns, float[] table, int t) {
+        for (int block = 0; block < columns / VALUES; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            KQuantTables.scalesAndMins(data, at + SCALES, Float.float16ToFloat(data.get(F16, at)),
+                    Float.float16ToFloat(data.get(F16, at + 2)), table, t + block * TABLE);
+        }
+    }
+
+    /**
+     * {@code Σ_c W[row, c]·x[c]}; sub-block {@code s} of the row covers values {@code [32s, 32s + 32)}.
+     * One loop over sub-blocks with variable shifts, rather than Q4_K's pairs with constant ones:
+     * the fifth bits double the work per step, and the pair loop grew too large for the JIT to inline.
+     */
+    @Override
+    float dotRow(MemorySegment data, long rowOffset, float[] table, int t0, float[] x, int columns) {
         FloatVector acc0 = FloatVector.zero(FLOATS);
         FloatVector acc1 = FloatVector.zero(FLOATS);
-        for (int block = 0; block < columns / 256; block++) {
-            long at = rowOffset + (long) block * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            float dmin = Float.float16ToFloat(data.get(F16, at + 2));
-            for (int s = 0; s < 8; s++) {
-                long quants = at + QUANTS + 32 * (s >> 1);
-                int shift = 4 * (s & 1);
-                int xAt = xOffset + block * 256 + 32 * s;
-                FloatVector scale = FloatVector.broadcast(FLOATS, d * KQuantScales.scale(data, at + 4, s));
-                FloatVector offset = FloatVector.broadcast(FLOATS, -(dmin * KQuantScales.min(data, at + 4, s)));
-                for (int l = 0; l < 32; l += 2 * LANES) {
-                    acc0 = values(data, quants + l, at + HIGH_BITS + l, shift, s, scale, offset)
-                            .fma(FloatVector.fromArray(FLOATS, x, xAt + l), acc0);
-                    acc1 = values(data, quants + l + LANES, at + HIGH_BITS + l + LANES, shift, s, scale, offset)
-                            .fma(FloatVector.fromArray(FLOATS, x, xAt + l + LANES), acc1);
-                }
+        for (int sub = 0; sub < columns / 32; sub++) {
+            long at = rowOffset + (long) (sub >> 3) * BLOCK_BYTES;
+            long quants = at + QUANTS + 32 * ((sub >> 1) & 3);
+            int nibble = 4 * (sub & 1);
+            int bit = sub & 7;
+            int t = t0 + (sub >> 3) * TABLE + bit;
+            FloatVector scale = FloatVector.broadcast(FLOATS, table[t]);
+            FloatVector offset = FloatVector.broadcast(FLOATS, table[t + 8]);
+            int xAt = 32 * sub;
+            for (int l = 0; l < 32; l += 2 * LANES) {
+                FloatVector w0 = toFloats(unsignedBytes(data, quants + l).lanewise(VectorOperators.LSHR, nibble).and(15)
+                        .or(unsignedBytes(data, at + HIGH_BITS + l).lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 4)))
+                        .fma(scale, offset);
+                FloatVector w1 = toFloats(unsignedBytes(data, quants + l + LANES).lanewise(VectorOperators.LSHR, nibble).and(15)
+                        .or(unsignedBytes(data, at + HIGH_BITS + l + LANES).lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 4)))
+                        .fma(scale, offset);
+                acc0 = w0.fma(FloatVector.fromArray(FLOATS, x, xAt + l), acc0);
+                acc1 = w1.fma(FloatVector.fromArray(FLOATS, x, xAt + l + LANES), acc1);
             }
         }
         return sumLanes(acc0.add(acc1));
     }
 
+    /** The loop of {@link #dotRow}, writing the decoded steps (the expressions are repeated: a helper returning a vector may not be inlined). */
     @Override
-    void dequantizeRow(MemorySegment data, long rowOffset, float[] dst, int dstOffset, int columns) {
-        for (int block = 0; block < columns / 256; block++) {
-            long at = rowOffset + (long) block * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            float dmin = Float.float16ToFloat(data.get(F16, at + 2));
-            for (int s = 0; s < 8; s++) {
-                long quants = at + QUANTS + 32 * (s >> 1);
-                FloatVector scale = FloatVector.broadcast(FLOATS, d * KQuantScales.scale(data, at + 4, s));
-                FloatVector offset = FloatVector.broadcast(FLOATS, -(dmin * KQuantScales.min(data, at + 4, s)));
-                for (int l = 0; l < 32; l += LANES) {
-                    values(data, quants + l, at + HIGH_BITS + l, 4 * (s & 1), s, scale, offset)
-                            .intoArray(dst, dstOffset + block * 256 + 32 * s + l);
-                }
+    void dequantizeRow(MemorySegment data, long rowOffset, float[] table, int t0, float[] dst, int dstOffset, int columns) {
+        for (int sub = 0; sub < columns / 32; sub++) {
+            long at = rowOffset + (long) (sub >> 3) * BLOCK_BYTES;
+            long quants = at + QUANTS + 32 * ((sub >> 1) & 3);
+            int bit = sub & 7;
+            int t = t0 + (sub >> 3) * TABLE + bit;
+            FloatVector scale = FloatVector.broadcast(FLOATS, table[t]);
+            FloatVector offset = FloatVector.broadcast(FLOATS, table[t + 8]);
+            for (int l = 0; l < 32; l += LANES) {
+                toFloats(unsignedBytes(data, quants + l).lanewise(VectorOperators.LSHR, 4 * (sub & 1)).and(15)
+                        .or(unsignedBytes(data, at + HIGH_BITS + l).lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 4)))
+                        .fma(scale, offset).intoArray(dst, dstOffset + 32 * sub + l);
             }
         }
-    }
-
-    /** {@link CpuVectors#LANES} values of sub-block {@code s}: nibbles at {@code quants}, fifth bits at {@code highBits}. */
-    private static FloatVector values(MemorySegment data, long quants, long highBits, int nibbleShift, int s,
-                                      FloatVector scale, FloatVector offset) {
-        IntVector low = unsignedBytes(data, quants).lanewise(VectorOperators.LSHR, nibbleShift).and(15);
-        IntVector high = unsignedBytes(data, highBits).lanewise(VectorOperators.LSHR, s).and(1).lanewise(VectorOperators.LSHL, 4);
-        return toFloats(low.or(high)).fma(scale, offset);
     }
 }

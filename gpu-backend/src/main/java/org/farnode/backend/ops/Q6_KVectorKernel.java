@@ -4,12 +4,12 @@ import static org.farnode.backend.ops.CpuVectors.FLOATS;
 import static org.farnode.backend.ops.CpuVectors.LANES;
 import static org.farnode.backend.ops.CpuVectors.sumLanes;
 import static org.farnode.backend.ops.CpuVectors.toFloats;
-import static org.farnode.backend.ops.CpuVectors.unsignedBytes;
+import static org.farnode.backend.ops.CpuVectors.byteWords;
+import static org.farnode.backend.ops.CpuVectors.widenBytes;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -18,65 +18,81 @@ import jdk.incubator.vector.VectorOperators;
  * its low four bits from nibble {@code k/2} of {@code ql[64n + 32(k%2) + l]} and its high two
  * from bits {@code 2k, 2k+1} of {@code qh[32n + l]}, and is worth {@code (d·scale)·(q − 32)}.
  *
- * <p>Unlike the other K-quants, {@code (d·scale)·q} can need 25 significant bits, so the kernel
- * keeps ggml's order exactly: the scalar product {@code d·scale}, broadcast, times the quant; then
- * the steps enter the accumulators in the order of {@link VectorDots}.
+ * <p>The loop runs over the row's groups of 32 values ({@code g = 8·block + 4n + k}). Unlike the
+ * other K-quants, {@code (d·scale)·q} can need 25 significant bits, so the kernel keeps ggml's
+ * order exactly: the table holds {@code d·scale} and each step is that times {@code q − 32}.
  */
-final class Q6_KVectorKernel extends VectorMatmulKernel {
+final class Q6_KVectorKernel extends SuperBlockVectorKernel {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final int BLOCK_BYTES = 210;
     private static final int HIGH_BITS = 128;
     private static final int SCALES = 192;
+    private static final int TABLE = 16;
 
     @Override
-    float dotRow(MemorySegment data, long rowOffset, float[] x, int xOffset, int columns) {
+    int tableSize(int columns) {
+        return columns / VALUES * TABLE;
+    }
+
+    @Override
+    void fillTable(MemorySegment data, long rowOffset, int columns, float[] table, int t) {
+        for (int block = 0; block < columns / VALUES; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            KQuantTables.byteScales(data, at + SCALES, Float.float16ToFloat(data.get(F16, at + 208)), table, t + block * TABLE);
+        }
+    }
+
+    /**
+     * {@code Σ_c W[row, c]·x[c]}; group {@code g} of the row covers values {@code [32g, 32g + 32)}.
+     * The 6-bit quants are put together four bytes per int ({@link CpuVectors#byteWords}) and only
+     * then widened: this type needs more bit work per value than any other.
+     */
+    @Override
+    float dotRow(MemorySegment data, long rowOffset, float[] table, int t0, float[] x, int columns) {
         FloatVector acc0 = FloatVector.zero(FLOATS);
         FloatVector acc1 = FloatVector.zero(FLOATS);
-        for (int block = 0; block < columns / 256; block++) {
-            long at = rowOffset + (long) block * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(F16, at + 208));
-            for (int group = 0; group < 8; group++) {
-                int n = group >> 2;
-                int k = group & 3;
-                long low = at + 64 * n + 32 * (k & 1);
-                long high = at + HIGH_BITS + 32 * n;
-                int xAt = xOffset + block * 256 + 32 * group;
-                for (int l = 0; l < 32; l += 2 * LANES) {
-                    acc0 = values(data, low + l, high + l, k, scale(data, at, d, 32 * group + l))
-                            .fma(FloatVector.fromArray(FLOATS, x, xAt + l), acc0);
-                    acc1 = values(data, low + l + LANES, high + l + LANES, k, scale(data, at, d, 32 * group + l + LANES))
-                            .fma(FloatVector.fromArray(FLOATS, x, xAt + l + LANES), acc1);
-                }
+        for (int group = 0; group < columns / 32; group++) {
+            long at = rowOffset + (long) (group >> 3) * BLOCK_BYTES;
+            int n = (group >> 2) & 1;
+            int k = group & 3;
+            long low = at + 64 * n + 32 * (k & 1);
+            long high = at + HIGH_BITS + 32 * n;
+            int lowShift = 4 * (k >> 1);
+            // bits 2k, 2k+1 of each byte moved to bits 4, 5, without losing the top byte's bits off the word
+            int highLeft = Math.max(0, 4 - 2 * k);
+            int highRight = Math.max(0, 2 * k - 4);
+            int t = t0 + 2 * group;
+            int xAt = 32 * group;
+            for (int l = 0; l < 32; l += 2 * LANES) {
+                FloatVector w0 = toFloats(widenBytes(byteWords(data, low + l).lanewise(VectorOperators.LSHR, lowShift).and(0x0F0F0F0F)
+                        .or(byteWords(data, high + l).lanewise(VectorOperators.LSHL, highLeft).lanewise(VectorOperators.LSHR, highRight).and(0x30303030)))
+                        .sub(32)).mul(table[t + (l >> 4)]);
+                FloatVector w1 = toFloats(widenBytes(byteWords(data, low + l + LANES).lanewise(VectorOperators.LSHR, lowShift).and(0x0F0F0F0F)
+                        .or(byteWords(data, high + l + LANES).lanewise(VectorOperators.LSHL, highLeft).lanewise(VectorOperators.LSHR, highRight).and(0x30303030)))
+                        .sub(32)).mul(table[t + ((l + LANES) >> 4)]);
+                acc0 = w0.fma(FloatVector.fromArray(FLOATS, x, xAt + l), acc0);
+                acc1 = w1.fma(FloatVector.fromArray(FLOATS, x, xAt + l + LANES), acc1);
             }
         }
         return sumLanes(acc0.add(acc1));
     }
 
+    /** The loop of {@link #dotRow}, writing the decoded steps (the expressions are repeated: a helper returning a vector may not be inlined). */
     @Override
-    void dequantizeRow(MemorySegment data, long rowOffset, float[] dst, int dstOffset, int columns) {
-        for (int block = 0; block < columns / 256; block++) {
-            long at = rowOffset + (long) block * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(F16, at + 208));
-            for (int group = 0; group < 8; group++) {
-                int n = group >> 2;
-                int k = group & 3;
-                for (int l = 0; l < 32; l += LANES) {
-                    values(data, at + 64 * n + 32 * (k & 1) + l, at + HIGH_BITS + 32 * n + l, k, scale(data, at, d, 32 * group + l))
-                            .intoArray(dst, dstOffset + block * 256 + 32 * group + l);
-                }
+    void dequantizeRow(MemorySegment data, long rowOffset, float[] table, int t0, float[] dst, int dstOffset, int columns) {
+        for (int group = 0; group < columns / 32; group++) {
+            long at = rowOffset + (long) (group >> 3) * BLOCK_BYTES;
+            int n = (group >> 2) & 1;
+            int k = group & 3;
+            long low = at + 64 * n + 32 * (k & 1);
+            long high = at + HIGH_BITS + 32 * n;
+            int highLeft = Math.max(0, 4 - 2 * k);
+            int highRight = Math.max(0, 2 * k - 4);
+            for (int l = 0; l < 32; l += LANES) {
+                toFloats(widenBytes(byteWords(data, low + l).lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and(0x0F0F0F0F)
+                        .or(byteWords(data, high + l).lanewise(VectorOperators.LSHL, highLeft).lanewise(VectorOperators.LSHR, highRight).and(0x30303030)))
+                        .sub(32)).mul(table[t0 + 2 * group + (l >> 4)]).intoArray(dst, dstOffset + 32 * group + l);
             }
         }
-    }
-
-    /** {@code d·scale} of the sub-block holding value {@code i} of the super-block, broadcast. */
-    private static FloatVector scale(MemorySegment data, long at, float d, int i) {
-        return FloatVector.broadcast(FLOATS, d * data.get(ValueLayout.JAVA_BYTE, at + SCALES + (i >> 4)));
-    }
-
-    /** {@link CpuVectors#LANES} values of 32-value group {@code k} (mod 4): low bits at {@code low}, high bits at {@code high}. */
-    private static FloatVector values(MemorySegment data, long low, long high, int k, FloatVector scale) {
-        IntVector nibbles = unsignedBytes(data, low).lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and(15);
-        IntVector pairs = unsignedBytes(data, high).lanewise(VectorOperators.LSHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4);
-        return toFloats(nibbles.or(pairs).sub(32)).mul(scale);
     }
 }

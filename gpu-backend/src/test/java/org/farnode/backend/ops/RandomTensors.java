@@ -44,7 +44,7 @@ public final class RandomTensors {
     }
 
     /** Where a K-quant super-block keeps its f16 scales. */
-    private static int[] halfScaleOffsets(GgmlType type) {
+    static int[] halfScaleOffsets(GgmlType type) {
         return switch (type) {
             case Q2_K -> new int[] {80, 82};
             case Q3_K -> new int[] {108};
