@@ -8,13 +8,12 @@ import org.farnode.backend.tensor.GgmlType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A complete llama-architecture GGUF with seeded random weights, for tests and benchmarks.
  *
- * <p>Matrices hold {@link SyntheticWeights} values with standard deviation {@link #WEIGHT_STD} in
- * {@code weightType}; norm weights are ones in F32 (llama.cpp never quantizes 1-D tensors). The
+ * <p>Matrices hold {@link SyntheticWeights} values with standard deviation {@link #WEIGHT_STD}, each
+ * stored in the type its {@link WeightRecipe} gives it; norm weights are ones in F32 (llama.cpp never quantizes 1-D tensors). The
  * same parameters and seed give a byte-identical file. Tensor names, metadata keys and the
  * tokenizer ({@link SyntheticTokenizer}) are llama.cpp's, so llama.cpp loads the file too.
  *
@@ -22,18 +21,17 @@ import java.util.Set;
  * SyntheticLlama.tinyLlamaShape(GgmlType.Q8_0).withSeed(7).write(Path.of("tiny-q8.gguf"));
  * }</pre>
  *
- * @param embeddingLength   model width (dim); a multiple of the weight type's block size
+ * @param embeddingLength   model width (dim); a multiple of the weight types' block size
  * @param feedForwardLength hidden width of the SwiGLU FFN; a multiple of the block size
  * @param headCountKv       key/value heads (grouped-query attention); divides {@code headCount}
+ * @param weights           which type each matrix is stored in
  * @param tiedOutput        if true there is no {@code output.weight}: the LM head reuses {@code token_embd}
  */
 public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blockCount, int headCount,
                              int headCountKv, int vocabSize, int contextLength, float ropeFreqBase,
-                             float rmsEpsilon, GgmlType weightType, boolean tiedOutput, long seed) {
+                             float rmsEpsilon, WeightRecipe weights, boolean tiedOutput, long seed) {
 
     public static final float WEIGHT_STD = 0.02f;
-    private static final Set<GgmlType> WEIGHT_TYPES =
-            Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
 
     public SyntheticLlama {
         positive("embeddingLength", embeddingLength);
@@ -42,9 +40,7 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
         positive("headCount", headCount);
         positive("headCountKv", headCountKv);
         positive("contextLength", contextLength);
-        if (!WEIGHT_TYPES.contains(weightType)) {
-            throw new IllegalArgumentException("weightType must be one of " + WEIGHT_TYPES + ", got " + weightType);
-        }
+        java.util.Objects.requireNonNull(weights, "weights");
         if (embeddingLength % headCount != 0 || (embeddingLength / headCount) % 2 != 0) {
             throw new IllegalArgumentException("embeddingLength " + embeddingLength + " must split into " + headCount
                     + " heads of even size");
@@ -52,10 +48,10 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
         if (headCount % headCountKv != 0) {
             throw new IllegalArgumentException("headCountKv " + headCountKv + " must divide headCount " + headCount);
         }
-        if (embeddingLength % weightType.blockSize() != 0 || feedForwardLength % weightType.blockSize() != 0) {
+        if (embeddingLength % weights.blockSize() != 0 || feedForwardLength % weights.blockSize() != 0) {
             throw new IllegalArgumentException("embeddingLength " + embeddingLength + " and feedForwardLength "
-                    + feedForwardLength + " must be multiples of the " + weightType + " block size "
-                    + weightType.blockSize());
+                    + feedForwardLength + " must be multiples of the " + weights.name() + " block size "
+                    + weights.blockSize());
         }
         if (vocabSize < SyntheticTokenizer.MIN_VOCAB) {
             throw new IllegalArgumentException("vocabSize must be at least " + SyntheticTokenizer.MIN_VOCAB
@@ -65,6 +61,14 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
             throw new IllegalArgumentException("ropeFreqBase and rmsEpsilon must be positive, got " + ropeFreqBase
                     + " and " + rmsEpsilon);
         }
+    }
+
+    /** Every matrix in {@code weightType}. */
+    public SyntheticLlama(int embeddingLength, int feedForwardLength, int blockCount, int headCount, int headCountKv,
+                          int vocabSize, int contextLength, float ropeFreqBase, float rmsEpsilon, GgmlType weightType,
+                          boolean tiedOutput, long seed) {
+        this(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize, contextLength, ropeFreqBase,
+                rmsEpsilon, WeightRecipe.uniform(weightType), tiedOutput, seed);
     }
 
     /** TinyLlama 1.1B's shape: dim 2048, FFN 5632, 22 layers, 32 heads, 4 KV heads, vocab 32000, context 2048. */
@@ -88,17 +92,21 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
 
     public SyntheticLlama withSeed(long newSeed) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, newSeed);
+                contextLength, ropeFreqBase, rmsEpsilon, weights, tiedOutput, newSeed);
     }
 
     public SyntheticLlama withWeightType(GgmlType type) {
+        return withWeights(WeightRecipe.uniform(type));
+    }
+
+    public SyntheticLlama withWeights(WeightRecipe recipe) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, type, tiedOutput, seed);
+                contextLength, ropeFreqBase, rmsEpsilon, recipe, tiedOutput, seed);
     }
 
     public SyntheticLlama withTiedOutput(boolean tied) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, weightType, tied, seed);
+                contextLength, ropeFreqBase, rmsEpsilon, weights, tied, seed);
     }
 
     public int headDimension() {
@@ -139,7 +147,7 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
     private void addMetadata(GgufWriter writer) {
         writer.put("general.architecture", GgufValue.string("llama"))
                 .put("general.name", GgufValue.string("synthetic-llama-%dx%d-%s-seed%d"
-                        .formatted(embeddingLength, blockCount, weightType, seed)))
+                        .formatted(embeddingLength, blockCount, weights.name(), seed)))
                 .put("llama.context_length", GgufValue.uint32(contextLength))
                 .put("llama.embedding_length", GgufValue.uint32(embeddingLength))
                 .put("llama.feed_forward_length", GgufValue.uint32(feedForwardLength))
@@ -150,28 +158,16 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
                 .put("llama.rope.freq_base", GgufValue.float32(ropeFreqBase))
                 .put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(rmsEpsilon))
                 .put("llama.vocab_size", GgufValue.uint32(vocabSize))
-                .put("general.file_type", GgufValue.uint32(fileType(weightType)));
-        if (weightType.quantized()) {
+                .put("general.file_type", GgufValue.uint32(weights.fileType()));
+        if (weights.quantized()) {
             writer.put("general.quantization_version", GgufValue.uint32(2));
         }
-    }
-
-    /** llama.cpp's {@code llama_ftype} for a model whose matrices are all {@code type}. */
-    static int fileType(GgmlType type) {
-        return switch (type) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q4_0 -> 2;
-            case Q8_0 -> 7;
-            case BF16 -> 32;
-            default -> throw new IllegalArgumentException("no llama file type for " + type);
-        };
     }
 
     /** A matrix mapping {@code in} values to {@code out} values: ggml shape [in, out]. */
     private void matrix(GgufWriter writer, String name, int in, int out) {
         TensorSource rows = TensorSource.rows(SyntheticWeights.normalRows(SyntheticWeights.key(seed, name), WEIGHT_STD));
-        writer.tensor(name, weightType, new long[]{in, out}, rows);
+        writer.tensor(name, weights.typeOf(name, blockCount), new long[]{in, out}, rows);
     }
 
     private void norm(GgufWriter writer, String name) {
@@ -194,14 +190,14 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 4) {
-            System.err.println("usage: SyntheticLlama OUT.gguf [F32|F16|BF16|Q8_0|Q4_0] [tinyllama|small] [SEED]");
+            System.err.println("usage: SyntheticLlama OUT.gguf [" + String.join("|", WeightRecipe.names()) + "] [tinyllama|small] [SEED]");
             System.exit(2);
         }
-        GgmlType type = GgmlType.valueOf(args.length > 1 ? args[1].toUpperCase(Locale.ROOT) : "Q8_0");
+        WeightRecipe type = WeightRecipe.parse(args.length > 1 ? args[1] : "Q8_0");
         String shape = args.length > 2 ? args[2] : "tinyllama";
         SyntheticLlama model = switch (shape) {
-            case "tinyllama" -> tinyLlamaShape(type);
-            case "small" -> small(type);
+            case "tinyllama" -> tinyLlamaShape(GgmlType.F32).withWeights(type);
+            case "small" -> small(GgmlType.F32).withWeights(type);
             default -> throw new IllegalArgumentException("unknown shape " + shape + " (tinyllama or small)");
         };
         model = model.withSeed(args.length > 3 ? Long.parseLong(args[3]) : 0);

@@ -66,8 +66,8 @@ class SynthAndBenchCommandIT {
         Path existing = Files.writeString(dir.resolve("keep.gguf"), "do not overwrite");
         FarProcess.expectOneLineError(new String[]{"synth", "--out", existing.toString()}, "exists");
         assertThat(Files.readString(existing)).isEqualTo("do not overwrite");
-        FarProcess.expectOneLineError(new String[]{"synth", "--type", "Q4_K", "--out", dir.resolve("x.gguf").toString()},
-                "Q4_K");
+        FarProcess.expectOneLineError(new String[]{"synth", "--type", "IQ4_XS", "--out", dir.resolve("x.gguf").toString()},
+                "IQ4_XS");
         FarProcess.expectOneLineError(new String[]{"synth", "--shape", "huge", "--out", dir.resolve("y.gguf").toString()},
                 "huge");
         FarProcess.expectOneLineError(new String[]{"bench", "--model", dir.resolve("missing.gguf").toString()},
