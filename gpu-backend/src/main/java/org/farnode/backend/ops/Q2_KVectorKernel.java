@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import org.farnode.backend.tensor.Tensor;
 
 /**
  * Q2_K weights: super-blocks of 84 bytes holding 256 values in 16 sub-blocks of 16, each with a
@@ -27,6 +28,36 @@ final class Q2_KVectorKernel extends SuperBlockVectorKernel {
     private static final int QUANTS = 16;
     /** Table floats per super-block: 16 scales, then 16 mins. */
     private static final int TABLE = 32;
+
+    @Override
+    public void multiplyVector(Tensor w, float[] x, float[] out, int from, int to, WorkerScratch scratch) {
+        MemorySegment data = w.data();
+        int columns = w.columns();
+        long rowBytes = w.rowBytes();
+        float[] table = scratch.tables(tableSize(columns));
+        for (int r = from; r < to; r++) {
+            fillTable(data, r * rowBytes, columns, table, 0);
+            out[r] = dotRow(data, r * rowBytes, table, 0, x, columns);
+        }
+    }
+
+    @Override
+    public void multiplyBatch(Tensor w, float[] x, float[] out, int batch, int from, int to, WorkerScratch scratch) {
+        MemorySegment data = w.data();
+        int columns = w.columns();
+        long rowBytes = w.rowBytes();
+        int chunkRows = chunkRows(columns, from, to);
+        float[] decoded = scratch.rows(chunkRows * columns);
+        float[] table = scratch.tables(tableSize(columns));
+        for (int first = from; first < to; first += chunkRows) {
+            int count = Math.min(chunkRows, to - first);
+            for (int i = 0; i < count; i++) {
+                fillTable(data, (first + i) * rowBytes, columns, table, 0);
+                dequantizeRow(data, (first + i) * rowBytes, table, 0, decoded, i * columns, columns);
+            }
+            VectorMatmulKernel.multiplyDecodedRows(decoded, count, columns, x, out, batch, first, w.rows());
+        }
+    }
 
     @Override
     int tableSize(int columns) {

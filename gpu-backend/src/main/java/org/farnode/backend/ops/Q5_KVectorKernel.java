@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import org.farnode.backend.tensor.Tensor;
 
 /**
  * Q5_K weights: super-blocks of 176 bytes, Q4_K's layout plus 32 bytes {@code qh} whose bit
@@ -28,6 +29,36 @@ final class Q5_KVectorKernel extends SuperBlockVectorKernel {
     private static final int QUANTS = 48;
     /** Table floats per super-block: 8 scales, then 8 mins. */
     private static final int TABLE = 16;
+
+    @Override
+    public void multiplyVector(Tensor w, float[] x, float[] out, int from, int to, WorkerScratch scratch) {
+        MemorySegment data = w.data();
+        int columns = w.columns();
+        long rowBytes = w.rowBytes();
+        float[] table = scratch.tables(tableSize(columns));
+        for (int r = from; r < to; r++) {
+            fillTable(data, r * rowBytes, columns, table, 0);
+            out[r] = dotRow(data, r * rowBytes, table, 0, x, columns);
+        }
+    }
+
+    @Override
+    public void multiplyBatch(Tensor w, float[] x, float[] out, int batch, int from, int to, WorkerScratch scratch) {
+        MemorySegment data = w.data();
+        int columns = w.columns();
+        long rowBytes = w.rowBytes();
+        int chunkRows = chunkRows(columns, from, to);
+        float[] decoded = scratch.rows(chunkRows * columns);
+        float[] table = scratch.tables(tableSize(columns));
+        for (int first = from; first < to; first += chunkRows) {
+            int count = Math.min(chunkRows, to - first);
+            for (int i = 0; i < count; i++) {
+                fillTable(data, (first + i) * rowBytes, columns, table, 0);
+                dequantizeRow(data, (first + i) * rowBytes, table, 0, decoded, i * columns, columns);
+            }
+            VectorMatmulKernel.multiplyDecodedRows(decoded, count, columns, x, out, batch, first, w.rows());
+        }
+    }
 
     @Override
     int tableSize(int columns) {
