@@ -5,8 +5,8 @@ import org.farnode.app.model.ModelConfig;
 import org.farnode.app.shard.HiddenStates;
 import org.farnode.backend.Backend;
 import org.farnode.backend.ops.Ops;
-import org.farnode.backend.tensor.GgmlType;
 import org.farnode.backend.tensor.Tensor;
+import org.farnode.backend.vulkan.GpuMatrix;
 import org.farnode.backend.vulkan.GpuMatrixProduct;
 
 /**
@@ -38,7 +38,7 @@ public final class GatewayModel {
         if (backend.gpu().isEmpty()) {
             return new GatewayModel(weights, backend.ops());
         }
-        if (!GPU_TYPES.contains(head.type()) || head.rows() > 65535) {
+        if (!GpuMatrix.TYPES.contains(head.type()) || head.rows() > 65535) {
             LOG.info("the LM head {} ({}, {} rows) runs on the CPU: the GPU kernels take F32, F16, Q8_0 and Q4_0 "
                     + "matrices of at most 65535 rows", head.name(), head.type(), head.rows());
             return new GatewayModel(weights, backend.ops());
@@ -47,7 +47,6 @@ public final class GatewayModel {
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayModel.class);
-    private static final java.util.Set<GgmlType> GPU_TYPES = java.util.EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0);
 
     public ModelConfig config() {
         return weights.config();

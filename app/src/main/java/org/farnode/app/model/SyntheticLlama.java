@@ -9,13 +9,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A complete Llama-family GGUF (llama, mistral or qwen2 layout) with seeded random weights, for tests and benchmarks.
  *
- * <p>Matrices hold {@link SyntheticWeights} values with standard deviation {@link #WEIGHT_STD} in
- * {@code weightType}; norm weights are ones in F32 (llama.cpp never quantizes 1-D tensors). The
+ * <p>Matrices hold {@link SyntheticWeights} values with standard deviation {@link #WEIGHT_STD}, each
+ * stored in the type its {@link WeightRecipe} gives it; norm weights are ones in F32 (llama.cpp never quantizes 1-D tensors). The
  * same parameters and seed give a byte-identical file. Tensor names, metadata keys and the
  * tokenizer ({@link SyntheticTokenizer}) are llama.cpp's, so llama.cpp loads the file too.
  *
@@ -23,9 +22,10 @@ import java.util.Set;
  * SyntheticLlama.tinyLlamaShape(GgmlType.Q8_0).withSeed(7).write(Path.of("tiny-q8.gguf"));
  * }</pre>
  *
- * @param embeddingLength   model width (dim); a multiple of the weight type's block size
+ * @param embeddingLength   model width (dim); a multiple of the weight types' block size
  * @param feedForwardLength hidden width of the SwiGLU FFN; a multiple of the block size
  * @param headCountKv       key/value heads (grouped-query attention); divides {@code headCount}
+ * @param weights           which type each matrix is stored in
  * @param tiedOutput        if true there is no {@code output.weight}: the LM head reuses {@code token_embd}
  * @param architecture      {@code general.architecture} and the prefix of the hyperparameter keys; {@code qwen2}
  *                          also writes F32 {@code attn_q/k/v.bias} tensors (standard deviation {@link #BIAS_STD})
@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blockCount, int headCount,
                              int headCountKv, int vocabSize, int contextLength, float ropeFreqBase,
-                             float rmsEpsilon, GgmlType weightType, boolean tiedOutput, long seed,
+                             float rmsEpsilon, WeightRecipe weights, boolean tiedOutput, long seed,
                              String architecture, RopeScalingSpec ropeScaling) {
 
     /**
@@ -51,12 +51,18 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
                           int vocabSize, int contextLength, float ropeFreqBase, float rmsEpsilon, GgmlType weightType,
                           boolean tiedOutput, long seed) {
         this(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize, contextLength, ropeFreqBase,
-                rmsEpsilon, weightType, tiedOutput, seed, "llama", null);
+                rmsEpsilon, WeightRecipe.uniform(weightType), tiedOutput, seed);
+    }
+
+    /** A llama-architecture model without RoPE scaling, its matrices typed by {@code weights}. */
+    public SyntheticLlama(int embeddingLength, int feedForwardLength, int blockCount, int headCount, int headCountKv,
+                          int vocabSize, int contextLength, float ropeFreqBase, float rmsEpsilon, WeightRecipe weights,
+                          boolean tiedOutput, long seed) {
+        this(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize, contextLength, ropeFreqBase,
+                rmsEpsilon, weights, tiedOutput, seed, "llama", null);
     }
 
     public static final float WEIGHT_STD = 0.02f;
-    private static final Set<GgmlType> WEIGHT_TYPES =
-            Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
 
     public SyntheticLlama {
         if (!List.of("llama", "mistral", "qwen2").contains(architecture)) {
@@ -71,9 +77,7 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
         positive("headCount", headCount);
         positive("headCountKv", headCountKv);
         positive("contextLength", contextLength);
-        if (!WEIGHT_TYPES.contains(weightType)) {
-            throw new IllegalArgumentException("weightType must be one of " + WEIGHT_TYPES + ", got " + weightType);
-        }
+        java.util.Objects.requireNonNull(weights, "weights");
         if (embeddingLength % headCount != 0 || (embeddingLength / headCount) % 2 != 0) {
             throw new IllegalArgumentException("embeddingLength " + embeddingLength + " must split into " + headCount
                     + " heads of even size");
@@ -81,10 +85,10 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
         if (headCount % headCountKv != 0) {
             throw new IllegalArgumentException("headCountKv " + headCountKv + " must divide headCount " + headCount);
         }
-        if (embeddingLength % weightType.blockSize() != 0 || feedForwardLength % weightType.blockSize() != 0) {
+        if (embeddingLength % weights.blockSize() != 0 || feedForwardLength % weights.blockSize() != 0) {
             throw new IllegalArgumentException("embeddingLength " + embeddingLength + " and feedForwardLength "
-                    + feedForwardLength + " must be multiples of the " + weightType + " block size "
-                    + weightType.blockSize());
+                    + feedForwardLength + " must be multiples of the " + weights.name() + " block size "
+                    + weights.blockSize());
         }
         if (vocabSize < SyntheticTokenizer.MIN_VOCAB) {
             throw new IllegalArgumentException("vocabSize must be at least " + SyntheticTokenizer.MIN_VOCAB
@@ -117,28 +121,32 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
 
     public SyntheticLlama withSeed(long newSeed) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, newSeed, architecture, ropeScaling);
+                contextLength, ropeFreqBase, rmsEpsilon, weights, tiedOutput, newSeed, architecture, ropeScaling);
     }
 
     public SyntheticLlama withWeightType(GgmlType type) {
+        return withWeights(WeightRecipe.uniform(type));
+    }
+
+    public SyntheticLlama withWeights(WeightRecipe recipe) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, type, tiedOutput, seed, architecture, ropeScaling);
+                contextLength, ropeFreqBase, rmsEpsilon, recipe, tiedOutput, seed, architecture, ropeScaling);
     }
 
     public SyntheticLlama withTiedOutput(boolean tied) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, weightType, tied, seed, architecture, ropeScaling);
+                contextLength, ropeFreqBase, rmsEpsilon, weights, tied, seed, architecture, ropeScaling);
     }
 
     /** The same model under another {@code general.architecture} ({@code qwen2} adds Q/K/V biases). */
     public SyntheticLlama withArchitecture(String name) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, seed, name, ropeScaling);
+                contextLength, ropeFreqBase, rmsEpsilon, weights, tiedOutput, seed, name, ropeScaling);
     }
 
     public SyntheticLlama withRopeScaling(RopeScalingSpec scaling) {
         return new SyntheticLlama(embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, vocabSize,
-                contextLength, ropeFreqBase, rmsEpsilon, weightType, tiedOutput, seed, architecture, scaling);
+                contextLength, ropeFreqBase, rmsEpsilon, weights, tiedOutput, seed, architecture, scaling);
     }
 
     public int headDimension() {
@@ -191,7 +199,7 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
         String a = architecture;
         writer.put("general.architecture", GgufValue.string(a))
                 .put("general.name", GgufValue.string("synthetic-%s-%dx%d-%s-seed%d"
-                        .formatted(a, embeddingLength, blockCount, weightType, seed)))
+                        .formatted(a, embeddingLength, blockCount, weights.name(), seed)))
                 .put(a + ".context_length", GgufValue.uint32(contextLength))
                 .put(a + ".embedding_length", GgufValue.uint32(embeddingLength))
                 .put(a + ".feed_forward_length", GgufValue.uint32(feedForwardLength))
@@ -202,8 +210,8 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
                 .put(a + ".rope.freq_base", GgufValue.float32(ropeFreqBase))
                 .put(a + ".attention.layer_norm_rms_epsilon", GgufValue.float32(rmsEpsilon))
                 .put(a + ".vocab_size", GgufValue.uint32(vocabSize))
-                .put("general.file_type", GgufValue.uint32(fileType(weightType)));
-        if (weightType.quantized()) {
+                .put("general.file_type", GgufValue.uint32(weights.fileType()));
+        if (weights.quantized()) {
             writer.put("general.quantization_version", GgufValue.uint32(2));
         }
         if (ropeScaling != null && !ropeScaling.asTensor()) {
@@ -213,22 +221,10 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
         }
     }
 
-    /** llama.cpp's {@code llama_ftype} for a model whose matrices are all {@code type}. */
-    static int fileType(GgmlType type) {
-        return switch (type) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q4_0 -> 2;
-            case Q8_0 -> 7;
-            case BF16 -> 32;
-            default -> throw new IllegalArgumentException("no llama file type for " + type);
-        };
-    }
-
     /** A matrix mapping {@code in} values to {@code out} values: ggml shape [in, out]. */
     private void matrix(GgufWriter writer, String name, int in, int out) {
         TensorSource rows = TensorSource.rows(SyntheticWeights.normalRows(SyntheticWeights.key(seed, name), WEIGHT_STD));
-        writer.tensor(name, weightType, new long[]{in, out}, rows);
+        writer.tensor(name, weights.typeOf(name, blockCount), new long[]{in, out}, rows);
     }
 
     private void bias(GgufWriter writer, String name, int length) {
@@ -256,14 +252,14 @@ public record SyntheticLlama(int embeddingLength, int feedForwardLength, int blo
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 4) {
-            System.err.println("usage: SyntheticLlama OUT.gguf [F32|F16|BF16|Q8_0|Q4_0] [tinyllama|small] [SEED]");
+            System.err.println("usage: SyntheticLlama OUT.gguf [" + String.join("|", WeightRecipe.names()) + "] [tinyllama|small] [SEED]");
             System.exit(2);
         }
-        GgmlType type = GgmlType.valueOf(args.length > 1 ? args[1].toUpperCase(Locale.ROOT) : "Q8_0");
+        WeightRecipe type = WeightRecipe.parse(args.length > 1 ? args[1] : "Q8_0");
         String shape = args.length > 2 ? args[2] : "tinyllama";
         SyntheticLlama model = switch (shape) {
-            case "tinyllama" -> tinyLlamaShape(type);
-            case "small" -> small(type);
+            case "tinyllama" -> tinyLlamaShape(GgmlType.F32).withWeights(type);
+            case "small" -> small(GgmlType.F32).withWeights(type);
             default -> throw new IllegalArgumentException("unknown shape " + shape + " (tinyllama or small)");
         };
         model = model.withSeed(args.length > 3 ? Long.parseLong(args[3]) : 0);

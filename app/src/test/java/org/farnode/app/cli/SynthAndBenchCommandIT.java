@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.farnode.app.model.SyntheticLlama;
+import org.farnode.app.model.gguf.GgufFile;
+import org.farnode.app.model.gguf.GgufTensorInfo;
 import org.farnode.app.model.gguf.GgufValue;
+import org.farnode.app.model.gguf.GgufWriter;
+import org.farnode.app.model.gguf.TensorSource;
 import org.farnode.app.testing.FarProcess;
 import org.farnode.backend.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
@@ -62,8 +66,8 @@ class SynthAndBenchCommandIT {
         Path existing = Files.writeString(dir.resolve("keep.gguf"), "do not overwrite");
         FarProcess.expectOneLineError(new String[]{"synth", "--out", existing.toString()}, "exists");
         assertThat(Files.readString(existing)).isEqualTo("do not overwrite");
-        FarProcess.expectOneLineError(new String[]{"synth", "--type", "Q4_K", "--out", dir.resolve("x.gguf").toString()},
-                "Q4_K");
+        FarProcess.expectOneLineError(new String[]{"synth", "--type", "IQ4_XS", "--out", dir.resolve("x.gguf").toString()},
+                "IQ4_XS");
         FarProcess.expectOneLineError(new String[]{"synth", "--shape", "huge", "--out", dir.resolve("y.gguf").toString()},
                 "huge");
         FarProcess.expectOneLineError(new String[]{"bench", "--model", dir.resolve("missing.gguf").toString()},
@@ -79,7 +83,19 @@ class SynthAndBenchCommandIT {
         SyntheticLlama.small(GgmlType.Q8_0).writer().put("general.architecture", GgufValue.string("gpt2")).write(gpt2);
         FarProcess.expectOneLineError(new String[]{"generate", "--model", gpt2.toString()}, "gpt2");
 
+        // A llama.cpp Q4_K file with one matrix re-labelled IQ4_XS (same block size, a type with no kernels here).
         Path kquant = org.farnode.app.testing.SharedData.require("testdata/kquants/tiny-llama-Q4_K_M-pure.gguf");
-        FarProcess.expectOneLineError(new String[]{"generate", "--model", kquant.toString()}, "Q4_K");
+        Path iq4 = dir.resolve("iq4.gguf");
+        try (GgufFile gguf = GgufFile.open(kquant)) {
+            GgufWriter writer = new GgufWriter();
+            gguf.metadata().entries().forEach(writer::put);
+            for (GgufTensorInfo info : gguf.tensorInfos().values()) {
+                boolean relabelled = info.name().equals("blk.0.ffn_down.weight");
+                writer.tensor(info.name(), relabelled ? GgmlType.IQ4_XS : info.type(), info.shape(),
+                        relabelled ? TensorSource.zeros() : TensorSource.bytes(gguf.tensor(info.name()).data()));
+            }
+            writer.write(iq4);
+        }
+        FarProcess.expectOneLineError(new String[]{"generate", "--model", iq4.toString()}, "IQ4_XS");
     }
 }

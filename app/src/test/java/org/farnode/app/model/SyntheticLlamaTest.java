@@ -192,7 +192,8 @@ class SyntheticLlamaTest {
                 .hasMessageContaining("headCountKv");
         assertThatThrownBy(() -> new SyntheticLlama(64, 200, 2, 4, 2, 300, 128, 1e4f, 1e-5f, GgmlType.Q8_0, false, 0))
                 .hasMessageContaining("block size");
-        assertThatThrownBy(() -> SyntheticLlama.small(GgmlType.Q4_K)).hasMessageContaining("weightType");
+        assertThatThrownBy(() -> SyntheticLlama.small(GgmlType.Q4_K)).hasMessageContaining("block size 256");
+        assertThatThrownBy(() -> SyntheticLlama.small(GgmlType.IQ4_XS)).hasMessageContaining("IQ4_XS");
         assertThatThrownBy(() -> new SyntheticLlama(64, 192, 2, 4, 2, 100, 128, 1e4f, 1e-5f, GgmlType.F32, false, 0))
                 .hasMessageContaining("vocabSize");
     }

@@ -92,10 +92,17 @@ public final class CpuOps implements Ops {
             kernels.put(GgmlType.BF16, new BF16VectorKernel());
             kernels.put(GgmlType.Q8_0, new Q8_0VectorKernel());
             kernels.put(GgmlType.Q4_0, new Q4_0VectorKernel());
+            kernels.put(GgmlType.Q2_K, new Q2_KVectorKernel());
+            kernels.put(GgmlType.Q3_K, new Q3_KVectorKernel());
+            kernels.put(GgmlType.Q4_K, new Q4_KVectorKernel());
+            kernels.put(GgmlType.Q5_K, new Q5_KVectorKernel());
+            kernels.put(GgmlType.Q6_K, new Q6_KVectorKernel());
         } else {
             MatmulKernel scalar = new ScalarMatmulKernel();
-            for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0}) {
-                kernels.put(type, scalar);
+            for (GgmlType type : GgmlType.values()) {
+                if (type.computable()) {
+                    kernels.put(type, scalar);
+                }
             }
         }
         return kernels;
@@ -133,7 +140,7 @@ public final class CpuOps implements Ops {
         // few enough that taking a chunk stays negligible.
         int grain = Math.max(4, rows / (pool.threads() * 8));
         if (batch == 1) {
-            pool.forEach(rows, grain, (worker, from, to) -> kernel.multiplyVector(w, x, out, from, to));
+            pool.forEach(rows, grain, (worker, from, to) -> kernel.multiplyVector(w, x, out, from, to, scratch[worker]));
         } else {
             pool.forEach(rows, grain, (worker, from, to) -> kernel.multiplyBatch(w, x, out, batch, from, to, scratch[worker]));
         }

@@ -34,6 +34,9 @@ final class CpuVectors {
     static final VectorSpecies<Short> SHORTS = SUPPORTED ? shapeOf(short.class, 16) : ShortVector.SPECIES_64;
     static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
 
+    /** {@link #LANES} bytes as ints (4 bytes a lane), for {@link #byteWords}. */
+    static final VectorSpecies<Integer> BYTE_WORDS = SUPPORTED ? shapeOf(int.class, 8) : IntVector.SPECIES_64;
+
     /** 16 bytes: the packed nibbles of one Q4_0 block. */
     static final VectorSpecies<Byte> BYTES_16 = ByteVector.SPECIES_128;
 
@@ -63,6 +66,35 @@ final class CpuVectors {
     static FloatVector bytesToFloats(MemorySegment data, long offset) {
         return (FloatVector) ByteVector.fromMemorySegment(BYTES, data, offset, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.B2F, FLOATS, 0);
+    }
+
+    /**
+     * {@link #LANES} unsigned bytes at {@code offset}, zero-extended to ints: x86 has no byte-lane
+     * shift, and on ints splitting nibbles or bit pairs is one shift and one {@code and}.
+     */
+    static IntVector unsignedBytes(MemorySegment data, long offset) {
+        return (IntVector) ByteVector.fromMemorySegment(BYTES, data, offset, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+    }
+
+    /**
+     * {@link #LANES} bytes at {@code offset} as {@code LANES / 4} ints, for unpacking bit fields of
+     * all the bytes at once with 32-bit shifts and masks (bits shifted across a byte boundary are
+     * masked off), on vectors a quarter the size of the float vectors; {@link #widenBytes} then
+     * gives each byte its lane.
+     */
+    static IntVector byteWords(MemorySegment data, long offset) {
+        return IntVector.fromMemorySegment(BYTE_WORDS, data, offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The {@link #LANES} bytes of {@code words} (from {@link #byteWords}), each zero-extended to an int lane. */
+    static IntVector widenBytes(IntVector words) {
+        return (IntVector) words.reinterpretAsBytes().convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+    }
+
+    /** {@code ints} as floats (exact for the small quants the kernels hold). */
+    static FloatVector toFloats(IntVector ints) {
+        return (FloatVector) ints.convert(VectorOperators.I2F, 0);
     }
 
     /** {@link #LANES} bfloat16 values at {@code offset}: each is the upper half of a float32. */

@@ -17,5 +17,5 @@ interface MatmulKernel {
      * JIT compiles decode's loop apart from prefill's: compiled together, the batch path's inlined
      * code crowded decode's, which then ran about a fifth slower after any prefill.
      */
-    void multiplyVector(Tensor w, float[] x, float[] out, int from, int to);
+    void multiplyVector(Tensor w, float[] x, float[] out, int from, int to, WorkerScratch scratch);
 }

@@ -12,12 +12,12 @@ import org.farnode.backend.tensor.Tensor;
 final class ScalarMatmulKernel implements MatmulKernel {
 
     @Override
-    public void multiplyVector(Tensor w, float[] x, float[] out, int from, int to) {
-        float[] row = new float[w.columns()];
+    public void multiplyVector(Tensor w, float[] x, float[] out, int from, int to, WorkerScratch scratch) {
+        float[] row = scratch.rows(w.columns());
         MemorySegment data = w.data();
         for (int r = from; r < to; r++) {
-            Dequantize.values(w.name(), w.type(), data, w.rowOffset(r), row.length, row, 0);
-            out[r] = ScalarDots.dot(row, 0, x, 0, row.length);
+            Dequantize.values(w.name(), w.type(), data, w.rowOffset(r), w.columns(), row, 0);
+            out[r] = ScalarDots.dot(row, 0, x, 0, w.columns());
         }
     }
 

@@ -12,7 +12,7 @@ import org.farnode.backend.tensor.Tensor;
  */
 abstract class VectorMatmulKernel implements MatmulKernel {
     /** Dequantized rows kept per chunk: enough to reuse each loaded input tile, small enough for L2. */
-    private static final int CHUNK_FLOATS = 32 * 1024;
+    static final int CHUNK_FLOATS = 32 * 1024;
     private static final int TILE = 4;
 
     /** {@code Σ_c W[row at rowOffset, c] · x[xOffset + c]}, in the order of {@link VectorDots}. */
@@ -22,7 +22,7 @@ abstract class VectorMatmulKernel implements MatmulKernel {
     abstract void dequantizeRow(MemorySegment data, long rowOffset, float[] dst, int dstOffset, int columns);
 
     @Override
-    public final void multiplyVector(Tensor w, float[] x, float[] out, int from, int to) {
+    public final void multiplyVector(Tensor w, float[] x, float[] out, int from, int to, WorkerScratch scratch) {
         MemorySegment data = w.data();
         int columns = w.columns();
         long rowBytes = w.rowBytes();
@@ -44,17 +44,26 @@ abstract class VectorMatmulKernel implements MatmulKernel {
             for (int i = 0; i < count; i++) {
                 dequantizeRow(data, (first + i) * rowBytes, decoded, i * columns, columns);
             }
-            int b = 0;
-            for (; b + TILE <= batch; b += TILE) {
-                for (int i = 0; i < count; i++) {
-                    VectorDots.dot4(decoded, i * columns, x, b * columns, columns, columns,
-                            out, b * rows + first + i, rows);
-                }
+            multiplyDecodedRows(decoded, count, columns, x, out, batch, first, rows);
+        }
+    }
+
+    /**
+     * {@code out[b·rows + first + i] = Σ_c decoded[i·columns + c] · x[b·columns + c]} for
+     * {@code i < count}, {@code b < batch}: already dequantized rows times the batch, four vectors
+     * at a time, in the order of {@link VectorDots}.
+     */
+    static void multiplyDecodedRows(float[] decoded, int count, int columns, float[] x, float[] out, int batch, int first,
+                                    int rows) {
+        int b = 0;
+        for (; b + TILE <= batch; b += TILE) {
+            for (int i = 0; i < count; i++) {
+                VectorDots.dot4(decoded, i * columns, x, b * columns, columns, columns, out, b * rows + first + i, rows);
             }
-            for (; b < batch; b++) {
-                for (int i = 0; i < count; i++) {
-                    out[b * rows + first + i] = VectorDots.dot(decoded, i * columns, x, b * columns, columns);
-                }
+        }
+        for (; b < batch; b++) {
+            for (int i = 0; i < count; i++) {
+                out[b * rows + first + i] = VectorDots.dot(decoded, i * columns, x, b * columns, columns);
             }
         }
     }

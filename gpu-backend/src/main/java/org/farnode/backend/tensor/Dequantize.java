@@ -7,7 +7,8 @@ import java.lang.foreign.ValueLayout;
  * Reference dequantization: the exact value of every stored element, in plain scalar code.
  *
  * <p>Arithmetic follows ggml's {@code dequantize_row_*} (float32 products of the f16 scale and
- * the small integer), so results are bit-identical to llama.cpp's.
+ * the small integer), so results are bit-identical to llama.cpp's. The K-quants (super-blocks of
+ * 256 values) are drawn byte by byte in {@link KQuantDequantize}.
  */
 public final class Dequantize {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -64,7 +65,24 @@ public final class Dequantize {
                     }
                 }
             }
+            case Q2_K -> superBlocks(type, data, offset, count, out, outOffset, KQuantDequantize::q2_K);
+            case Q3_K -> superBlocks(type, data, offset, count, out, outOffset, KQuantDequantize::q3_K);
+            case Q4_K -> superBlocks(type, data, offset, count, out, outOffset, KQuantDequantize::q4_K);
+            case Q5_K -> superBlocks(type, data, offset, count, out, outOffset, KQuantDequantize::q5_K);
+            case Q6_K -> superBlocks(type, data, offset, count, out, outOffset, KQuantDequantize::q6_K);
             default -> throw new UnsupportedTensorTypeException(tensorName, type);
+        }
+    }
+
+    /** Decodes one block of 256 values starting at byte {@code at} into {@code out[o, o + 256)}. */
+    private interface SuperBlockDecoder {
+        void decode(MemorySegment data, long at, float[] out, int o);
+    }
+
+    private static void superBlocks(GgmlType type, MemorySegment data, long offset, int count, float[] out, int outOffset,
+                                    SuperBlockDecoder decoder) {
+        for (int block = 0; block < count / 256; block++) {
+            decoder.decode(data, offset + (long) block * type.bytesPerBlock(), out, outOffset + block * 256);
         }
     }
 

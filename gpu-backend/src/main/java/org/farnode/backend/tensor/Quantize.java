@@ -6,7 +6,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * Encodes floats into a tensor type's stored bytes, with the rounding rules of ggml's reference
  * quantizers ({@code quantize_row_q8_0_ref}, {@code quantize_row_q4_0_ref}), so files written here
- * read the same in llama.cpp.
+ * read the same in llama.cpp. The K-quants (Q2_K to Q6_K) use this project's own fitting
+ * ({@link KQuantQuantize}): the same format, other bytes than llama-quantize's.
  */
 public final class Quantize {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -46,7 +47,24 @@ public final class Quantize {
                     q4_0Block(src, srcOffset + block * 32, dst, dstOffset + block * 18L);
                 }
             }
+            case Q2_K -> superBlocks(type, src, srcOffset, count, dst, dstOffset, KQuantQuantize::q2_K);
+            case Q3_K -> superBlocks(type, src, srcOffset, count, dst, dstOffset, KQuantQuantize::q3_K);
+            case Q4_K -> superBlocks(type, src, srcOffset, count, dst, dstOffset, KQuantQuantize::q4_K);
+            case Q5_K -> superBlocks(type, src, srcOffset, count, dst, dstOffset, KQuantQuantize::q5_K);
+            case Q6_K -> superBlocks(type, src, srcOffset, count, dst, dstOffset, KQuantQuantize::q6_K);
             default -> throw new UnsupportedTensorTypeException("(quantize)", type);
+        }
+    }
+
+    /** Encodes the 256 values {@code x[o, o + 256)} as one block at byte {@code at}. */
+    private interface SuperBlockEncoder {
+        void encode(float[] x, int o, MemorySegment dst, long at);
+    }
+
+    private static void superBlocks(GgmlType type, float[] src, int srcOffset, int count, MemorySegment dst, long dstOffset,
+                                    SuperBlockEncoder encoder) {
+        for (int block = 0; block < count / 256; block++) {
+            encoder.encode(src, srcOffset + block * 256, dst, dstOffset + (long) block * type.bytesPerBlock());
         }
     }
 

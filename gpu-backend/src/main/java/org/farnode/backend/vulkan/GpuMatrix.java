@@ -3,6 +3,7 @@ package org.farnode.backend.vulkan;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import org.farnode.backend.tensor.GgmlType;
 import org.farnode.backend.tensor.Tensor;
 import org.farnode.backend.tensor.UnsupportedTensorTypeException;
@@ -15,6 +16,8 @@ import org.farnode.backend.tensor.UnsupportedTensorTypeException;
 public final class GpuMatrix implements AutoCloseable {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    /** The types the shaders read; the K-quants, among others, run on the CPU backend only. */
+    public static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0);
     private final GgmlType type;
     private final int rows;
     private final int columns;
@@ -64,7 +67,8 @@ public final class GpuMatrix implements AutoCloseable {
                         MemorySegment.copy(data, k * blockBytes + 2, packed, 4L * scaleWords + k * quantBytes, quantBytes);
                     }
                 }
-                default -> throw new UnsupportedTensorTypeException(tensor.name(), type);
+                default -> throw new UnsupportedTensorTypeException(tensor.name(), type, "the Vulkan backend", TYPES,
+                        "use --backend cpu for this model");
             }
             GpuBuffer buffer = GpuBuffer.deviceLocal(device, packed.byteSize());
             buffer.upload(packed, 0);

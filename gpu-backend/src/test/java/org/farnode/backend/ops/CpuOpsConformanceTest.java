@@ -3,6 +3,7 @@ package org.farnode.backend.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.farnode.backend.ops.RandomTensors.randomBlocks;
 import static org.farnode.backend.ops.RandomTensors.randomFloats;
 import static org.farnode.backend.ops.RandomTensors.randomTensor;
 
@@ -49,10 +50,22 @@ class CpuOpsConformanceTest {
         return all.stream();
     }
 
+    /** Every type with kernels; K-quants as random super-blocks, the others as quantized Gaussians. */
+    static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
+            GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+
+    static Tensor weights(GgmlType type, int columns, int rows, long seed) {
+        return type.blockSize() == 256 ? randomBlocks(type, columns, rows, seed) : randomTensor(type, columns, rows, seed);
+    }
+
     static Stream<Arguments> matmulCases() {
         List<Arguments> all = new ArrayList<>();
-        for (GgmlType type : List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0)) {
-            int[] columns = type.quantized() ? new int[] {32, 96, 2080} : new int[] {1, 7, 37, 96, 2080};
+        for (GgmlType type : TYPES) {
+            int[] columns = switch (type.blockSize()) {
+                case 1 -> new int[] {1, 7, 37, 96, 2080};
+                case 32 -> new int[] {32, 96, 2080};
+                default -> new int[] {256, 768, 2304};
+            };
             for (int c : columns) {
                 for (int r : ROWS) {
                     all.add(Arguments.of(type, c, r));
@@ -65,7 +78,7 @@ class CpuOpsConformanceTest {
     @ParameterizedTest(name = "{0} [{1} -> {2}]")
     @MethodSource("matmulCases")
     void matmulMatchesReferenceOnEveryPathAndBatch(GgmlType type, int columns, int rows) {
-        Tensor w = randomTensor(type, columns, rows, columns * 31 + rows);
+        Tensor w = weights(type, columns, rows, columns * 31 + rows);
         for (int batch : BATCHES) {
             float[] x = randomFloats(batch * columns, batch);
             float[] expected = new float[batch * rows];
@@ -92,10 +105,10 @@ class CpuOpsConformanceTest {
     @MethodSource("backends")
     void readRowDecodesExactly(boolean vectors, int threads) {
         try (CpuOps ops = new CpuOps(threads, vectors)) {
-            for (GgmlType type : List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0)) {
-                Tensor t = randomTensor(type, 96, 3, 5);
-                float[] expected = new float[100];
-                float[] actual = new float[100];
+            for (GgmlType type : TYPES) {
+                Tensor t = weights(type, 256, 3, 5);
+                float[] expected = new float[260];
+                float[] actual = new float[260];
                 REFERENCE.readRow(t, 2, expected, 4);
                 ops.readRow(t, 2, actual, 4);
                 assertThat(actual).as("%s", t).containsExactly(expected);
@@ -207,14 +220,14 @@ class CpuOpsConformanceTest {
 
     @Test
     void unsupportedTypeNamesTensorAndType() {
-        Tensor w = new Tensor("blk.0.ffn_down.weight", GgmlType.Q4_K, new long[] {256, 2},
-                Arena.ofAuto().allocate(GgmlType.Q4_K.bytesFor(512)));
+        Tensor w = new Tensor("blk.0.ffn_down.weight", GgmlType.IQ4_XS, new long[] {256, 2},
+                Arena.ofAuto().allocate(GgmlType.IQ4_XS.bytesFor(512)));
         for (boolean vectors : new boolean[] {true, false}) {
             try (CpuOps ops = new CpuOps(2, vectors)) {
                 assertThatThrownBy(() -> ops.matmul(w, new float[256], new float[2], 1))
                         .isInstanceOf(UnsupportedTensorTypeException.class)
                         .hasMessageContaining("blk.0.ffn_down.weight")
-                        .hasMessageContaining("Q4_K");
+                        .hasMessageContaining("IQ4_XS");
             }
         }
     }

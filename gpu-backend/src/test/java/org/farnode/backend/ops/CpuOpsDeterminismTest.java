@@ -2,7 +2,6 @@ package org.farnode.backend.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.farnode.backend.ops.RandomTensors.randomFloats;
-import static org.farnode.backend.ops.RandomTensors.randomTensor;
 
 import java.util.Arrays;
 import java.util.List;
@@ -17,15 +16,23 @@ import org.junit.jupiter.params.provider.ValueSource;
  * enough here.
  */
 class CpuOpsDeterminismTest {
-    private static final List<GgmlType> TYPES =
-            List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+    private static final List<GgmlType> TYPES = CpuOpsConformanceTest.TYPES;
+
+    /** A row length that is not a multiple of the vector steps for plain types, and whole blocks for the others. */
+    private static int columns(GgmlType type) {
+        return switch (type.blockSize()) {
+            case 1 -> 2085;
+            case 32 -> 2080;
+            default -> 2304;
+        };
+    }
 
     @ParameterizedTest(name = "vectors={0}")
     @ValueSource(booleans = {true, false})
     void matmulGivesTheSameBitsForAnyThreadCount(boolean vectors) {
         for (GgmlType type : TYPES) {
-            int columns = type.quantized() ? 2080 : 2085;
-            Tensor w = randomTensor(type, columns, 301, 11);
+            int columns = columns(type);
+            Tensor w = CpuOpsConformanceTest.weights(type, columns, 301, 11);
             for (int batch : new int[] {1, 9}) {
                 float[] x = randomFloats(batch * columns, 3);
                 float[] single = multiply(w, x, batch, 1, vectors);
@@ -43,9 +50,9 @@ class CpuOpsDeterminismTest {
     void aVectorGivesTheSameBitsAloneAndInsideABatch(boolean vectors) {
         int batch = 11;
         for (GgmlType type : TYPES) {
-            int columns = type.quantized() ? 2080 : 2085;
+            int columns = columns(type);
             int rows = 67;
-            Tensor w = randomTensor(type, columns, rows, 13);
+            Tensor w = CpuOpsConformanceTest.weights(type, columns, rows, 13);
             float[] x = randomFloats(batch * columns, 5);
             float[] batched = multiply(w, x, batch, 2, vectors);
             for (int b = 0; b < batch; b++) {

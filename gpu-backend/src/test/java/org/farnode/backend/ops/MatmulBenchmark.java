@@ -143,7 +143,7 @@ public final class MatmulBenchmark {
 
     /**
      * Random weights of {@code type}, written as bytes directly (quantizing a gigabyte of floats
-     * would take minutes): random quants and a small positive f16 scale per block.
+     * would take minutes): random quants and a small positive f16 scale (and min) per block.
      */
     static Tensor randomMatrix(Arena arena, String name, GgmlType type, int columns, int rows, SplittableRandom random) {
         long bytes = type.bytesFor((long) columns * rows);
@@ -156,12 +156,19 @@ public final class MatmulBenchmark {
                 float scale = (float) (0.001 + 0.01 * random.nextDouble());
                 data.set(ValueLayout.JAVA_SHORT_UNALIGNED, block, Float.floatToFloat16(scale));
             }
+        } else if (type.blockSize() == 256) {
+            for (long block = 0; block < bytes; block += type.bytesPerBlock()) {
+                for (int at : RandomTensors.halfScaleOffsets(type)) {
+                    float scale = (float) (0.0001 + 0.001 * random.nextDouble());
+                    data.set(ValueLayout.JAVA_SHORT_UNALIGNED, block + at, Float.floatToFloat16(scale));
+                }
+            }
         } else if (type == GgmlType.F32) {
             for (long i = 0; i < bytes; i += 4) {
                 data.set(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) random.nextGaussian());
             }
         } else {
-            throw new IllegalArgumentException("benchmark supports Q8_0, Q4_0 and F32, not " + type);
+            throw new IllegalArgumentException("benchmark supports Q8_0, Q4_0, the K-quants and F32, not " + type);
         }
         return new Tensor(name, type, new long[] {columns, rows}, data);
     }

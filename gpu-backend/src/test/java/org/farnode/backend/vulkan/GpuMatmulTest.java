@@ -228,6 +228,16 @@ class GpuMatmulTest {
                 .hasMessageContaining("--backend cpu");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void aKQuantMatrixIsRefusedWithItsNameAndType(GgmlType type) {
+        Tensor w = RandomTensors.randomBlocks(type, 256, 4, 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GpuMatrix.upload(device, w))
+                .isInstanceOf(org.farnode.backend.tensor.UnsupportedTensorTypeException.class)
+                .hasMessageContaining(w.name()).hasMessageContaining(type.name()).hasMessageContaining("Vulkan")
+                .hasMessageContaining("--backend cpu");
+    }
+
     /** Each output within {@code 1e-5·Σ|w·x|} of the reference's (see the class comment). */
     private static void assertWithinRounding(Tensor w, float[] x, float[] expected, float[] actual, int batch) {
         int rows = w.rows();

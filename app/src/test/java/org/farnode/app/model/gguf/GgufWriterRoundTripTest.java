@@ -267,9 +267,9 @@ class GgufWriterRoundTripTest {
         assertThatThrownBy(() -> w.tensor("d", GgmlType.F32, new long[]{4, 0}, zeros)).hasMessageContaining("dimension 0");
         assertThatThrownBy(() -> w.tensor("e", GgmlType.F16, new long[]{4},
                 TensorSource.bytes(MemorySegment.ofArray(new byte[7])))).hasMessageContaining("needs 8 bytes");
-        assertThatThrownBy(() -> w.tensor("f", GgmlType.Q4_K, new long[]{256},
+        assertThatThrownBy(() -> w.tensor("f", GgmlType.IQ4_XS, new long[]{256},
                 TensorSource.rows((r, out) -> {
-                }))).hasMessageContaining("Q4_K").hasMessageContaining("bytes instead");
+                }))).hasMessageContaining("IQ4_XS").hasMessageContaining("bytes instead");
         assertThatThrownBy(() -> w.version(1)).hasMessageContaining("2 or 3");
         assertThat(w.layout().tensors()).extracting(GgufTensorInfo::name).containsExactly("a");
     }
