@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.farnode.app.codec.HiddenStateCodec;
 import org.farnode.app.identity.PeerTls;
 import org.farnode.app.protocol.ErrorCode;
@@ -92,13 +93,17 @@ public final class PeerClient implements AutoCloseable {
 
     private void open(ModelId model) {
         var tls = PeerTls.clientContext(address.nodeId());
+        // Kept here, not looked up in the pipeline after the connect: a refused handshake closes the channel, and a
+        // closed channel's pipeline no longer holds its handlers, while the handshake's outcome is what must be told.
+        var sslHandler = new AtomicReference<SslHandler>();
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), address.host(), address.port()),
+                        sslHandler.set(tls.newHandler(ch.alloc(), address.host(), address.port()));
+                        ch.pipeline().addLast(sslHandler.get(),
                                 new PeerFrameDecoder(MAX_FRAME_BYTES), new PeerFrameEncoder(), new Replies());
                     }
                 });
@@ -107,7 +112,7 @@ public final class PeerClient implements AutoCloseable {
             throw new PeerException("cannot reach " + address.describe() + ": " + connected.cause().getMessage(), connected.cause());
         }
         channel = connected.channel();
-        var tlsDone = channel.pipeline().get(SslHandler.class).handshakeFuture().awaitUninterruptibly();
+        var tlsDone = sslHandler.get().handshakeFuture().awaitUninterruptibly();
         if (!tlsDone.isSuccess()) {
             throw new PeerException("TLS with " + address.describe() + " failed: " + rootMessage(tlsDone.cause()), tlsDone.cause());
         }
