@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.farnode.app.testing.FarProcess;
 
 /** Runs a system command to its end (five minutes at most) and keeps what it printed. */
 final class Commands {
@@ -51,10 +52,6 @@ final class Commands {
     }
 
     private static String read(java.io.InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
+        return new String(FarProcess.readAll(in), StandardCharsets.UTF_8);
     }
 }
